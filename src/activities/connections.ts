@@ -1,0 +1,120 @@
+// Clients for each configured cluster. Credentials are read from the worker's environment or
+// mounted files each time a client is asked for, so a rotated secret is picked up without a
+// restart; they never travel through workflow inputs or history.
+import { readFileSync } from 'node:fs';
+import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elasticsearch';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ClusterConfig, Config } from '../config/schema.js';
+import type { ClusterPolicy } from '../workflows/types.js';
+
+export interface KubernetesTarget {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  namespace: string;
+  statefulSet: string;
+}
+
+export class ClusterConnections {
+  private readonly elasticsearchClients = new Map<string, { fingerprint: string; client: ElasticsearchClient }>();
+  private readonly kubernetesClients = new Map<string, KubernetesTarget>();
+
+  constructor(private readonly config: Config) {}
+
+  clusterConfig(cluster: string): ClusterConfig {
+    const found = this.config.clusters[cluster];
+    if (!found) {
+      throw ApplicationFailure.nonRetryable(
+        `cluster: unknown cluster "${cluster}" (configured: ${Object.keys(this.config.clusters).join(', ')})`,
+        'UnknownCluster',
+      );
+    }
+    return found;
+  }
+
+  policy(cluster: string): ClusterPolicy {
+    const c = this.clusterConfig(cluster);
+    return {
+      cluster,
+      namespace: c.kubernetes.namespace,
+      statefulSet: c.kubernetes.statefulSet,
+      minReplicas: c.minReplicas,
+      maxReplicas: c.maxReplicas,
+      exclusionAttribute: c.exclusionAttribute,
+      awarenessPolicy: c.awarenessPolicy,
+      sweepStaleExclusions: c.sweepStaleExclusions,
+      pollIntervalMs: c.pollInterval,
+      stallAfterMs: c.stallAfter,
+    };
+  }
+
+  elasticsearch(cluster: string): ElasticsearchClient {
+    const { elasticsearch } = this.clusterConfig(cluster);
+    const options: ClientOptions = { node: elasticsearch.url, requestTimeout: 30_000 };
+    if (elasticsearch.auth) options.auth = readAuth(elasticsearch.auth);
+    if (elasticsearch.caFile) options.tls = { ca: readFileSync(elasticsearch.caFile, 'utf8') };
+    const fingerprint = JSON.stringify([options.auth, options.tls]);
+    const cached = this.elasticsearchClients.get(cluster);
+    if (cached?.fingerprint === fingerprint) return cached.client;
+    void cached?.client.close();
+    const client = new ElasticsearchClient(options);
+    this.elasticsearchClients.set(cluster, { fingerprint, client });
+    return client;
+  }
+
+  kubernetes(cluster: string): KubernetesTarget {
+    const cached = this.kubernetesClients.get(cluster);
+    if (cached) return cached;
+    const { kubernetes } = this.clusterConfig(cluster);
+    const kubeConfig = new KubeConfig();
+    if (kubernetes.apiServer) {
+      kubeConfig.loadFromOptions({
+        clusters: [{ name: cluster, server: kubernetes.apiServer, skipTLSVerify: false }],
+        users: [{ name: 'es-scaler' }],
+        contexts: [{ name: cluster, cluster, user: 'es-scaler' }],
+        currentContext: cluster,
+      });
+    } else if (process.env.KUBERNETES_SERVICE_HOST) {
+      kubeConfig.loadFromCluster();
+    } else {
+      kubeConfig.loadFromDefault();
+      if (kubernetes.context) kubeConfig.setCurrentContext(kubernetes.context);
+    }
+    const target = {
+      apps: kubeConfig.makeApiClient(AppsV1Api),
+      core: kubeConfig.makeApiClient(CoreV1Api),
+      namespace: kubernetes.namespace,
+      statefulSet: kubernetes.statefulSet,
+    };
+    this.kubernetesClients.set(cluster, target);
+    return target;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.elasticsearchClients.values()].map(({ client }) => client.close()));
+    this.elasticsearchClients.clear();
+  }
+}
+
+type AuthRef = NonNullable<ClusterConfig['elasticsearch']['auth']>;
+
+function readAuth(ref: AuthRef): NonNullable<ClientOptions['auth']> {
+  if ('apiKeyEnv' in ref) return { apiKey: fromEnv(ref.apiKeyEnv) };
+  if ('apiKeyFile' in ref) return { apiKey: fromFile(ref.apiKeyFile) };
+  if ('usernameEnv' in ref) return { username: fromEnv(ref.usernameEnv), password: fromEnv(ref.passwordEnv) };
+  return { username: fromFile(ref.usernameFile), password: fromFile(ref.passwordFile) };
+}
+
+function fromEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw ApplicationFailure.nonRetryable(`elasticsearch.auth: environment variable ${name} is not set on the worker`, 'MissingCredentials');
+  return value;
+}
+
+function fromFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(`elasticsearch.auth: cannot read ${path} on the worker: ${(err as Error).message}`, 'MissingCredentials');
+  }
+}

@@ -1,0 +1,18 @@
+// All activities, bound to the worker's config and connections.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/schema.js';
+import { ClusterConnections } from './connections.js';
+import { createElasticsearchActivities } from './elasticsearch.js';
+import { createKubernetesActivities } from './kubernetes.js';
+import { createTemporalActivities } from './temporal.js';
+
+export function createActivities(deps: { client: Client; config: Config; connections: ClusterConnections }) {
+  return {
+    ...createElasticsearchActivities(deps.connections),
+    ...createKubernetesActivities(deps.connections),
+    ...createTemporalActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export { ClusterConnections };

@@ -1,0 +1,131 @@
+// The es-scaler config file: clusters, their guards and their schedules. One file is the single
+// source of truth (F5); every schedule of a cluster obeys the cluster's minReplicas/maxReplicas.
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { cronSpecProblem } from './cron.js';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "15m" or "1h", found "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const replicaCount = z.number().int().min(0);
+
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a Kubernetes name (lower case letters, digits and "-")');
+
+const timezone = z.string().superRefine((tz, ctx) => {
+  if (!isIanaTimezone(tz)) ctx.addIssue({ code: 'custom', message: `expected an IANA timezone like "Europe/Berlin", found "${tz}"` });
+});
+
+/** Where the Elasticsearch credentials live; the secret itself never appears in the file. */
+const elasticsearchAuth = z.union([
+  z.object({ apiKeyEnv: z.string().min(1) }).strict(),
+  z.object({ apiKeyFile: z.string().min(1) }).strict(),
+  z.object({ usernameEnv: z.string().min(1), passwordEnv: z.string().min(1) }).strict(),
+  z.object({ usernameFile: z.string().min(1), passwordFile: z.string().min(1) }).strict(),
+]);
+
+const scheduleSchema = z
+  .object({
+    name: k8sName,
+    cron: z.string().superRefine((spec, ctx) => {
+      const problem = cronSpecProblem(spec);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    timezone: timezone.default('UTC'),
+    replicas: replicaCount,
+    paused: z.boolean().default(false),
+  })
+  .strict();
+
+const clusterSchema = z
+  .object({
+    kubernetes: z
+      .object({
+        namespace: k8sName,
+        statefulSet: k8sName,
+        /** API server URL; without it the worker uses its in-cluster service account or KUBECONFIG. */
+        apiServer: z.url().optional(),
+        context: z.string().optional(),
+      })
+      .strict(),
+    elasticsearch: z
+      .object({
+        url: z.url(),
+        auth: elasticsearchAuth.optional(),
+        caFile: z.string().optional(),
+      })
+      .strict(),
+    minReplicas: replicaCount.min(1),
+    maxReplicas: replicaCount.min(1),
+    exclusionAttribute: z.enum(['_name', '_ip']).default('_name'),
+    /** refuse: a scale-in that would empty a zone fails at pre-flight; allow: warn and try. */
+    awarenessPolicy: z.enum(['refuse', 'allow']).default('refuse'),
+    /** Remove unowned exclusions of this StatefulSet's pods at the start of an operation. */
+    sweepStaleExclusions: z.boolean().default(false),
+    pollInterval: duration('10s'),
+    stallAfter: duration('15m'),
+    schedules: z.array(scheduleSchema).default([]),
+  })
+  .strict()
+  .superRefine((cluster, ctx) => {
+    if (cluster.minReplicas > cluster.maxReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReplicas'],
+        message: `expected at most maxReplicas (${cluster.maxReplicas}), found ${cluster.minReplicas}`,
+      });
+    }
+    cluster.schedules.forEach((schedule, i) => {
+      if (schedule.replicas < cluster.minReplicas || schedule.replicas > cluster.maxReplicas) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', i, 'replicas'],
+          message: `expected between minReplicas (${cluster.minReplicas}) and maxReplicas (${cluster.maxReplicas}), found ${schedule.replicas}`,
+        });
+      }
+      if (cluster.schedules.findIndex((s) => s.name === schedule.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', i, 'name'], message: `duplicate schedule name "${schedule.name}"` });
+      }
+    });
+  });
+
+export const configSchema = z
+  .object({
+    temporal: z
+      .object({
+        address: z.string().default('127.0.0.1:7233'),
+        namespace: z.string().default('default'),
+        taskQueue: z.string().default('es-scaler'),
+      })
+      .strict()
+      .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'es-scaler' }),
+    clusters: z.record(k8sName, clusterSchema).refine((clusters) => Object.keys(clusters).length > 0, {
+      message: 'expected at least one cluster',
+    }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ClusterConfig = Config['clusters'][string];
+export type ScheduleConfig = ClusterConfig['schedules'][number];
+
+function isIanaTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.includes('/') || tz === 'UTC';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+// The workflow code is bundled once at build time (`npm run build`) and loaded by every worker,
+// instead of being bundled at each start-up.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { packageRoot } from '../util/paths.js';
+
+export const WORKFLOW_BUNDLE_PATH = join(packageRoot, 'lib', 'workflow-bundle.js');
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+
+export async function buildWorkflowBundle(path = WORKFLOW_BUNDLE_PATH): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  await writeFile(path, code);
+}
+
+/** The prebuilt bundle when there is one, else bundle from source (development only). */
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return existsSync(WORKFLOW_BUNDLE_PATH) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
+}

@@ -1,0 +1,64 @@
+// One scale operation of one cluster, as its own workflow so it can be watched, queried and
+// cancelled by itself. Exclusions it added are removed on every way out: success, failure,
+// cancellation, supersede, and after a worker crash (the workflow replays and gets here).
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { formatEntry } from '../domain/exclusion-list.js';
+import { replicasProblem, scaleDirection } from '../domain/scale-plan.js';
+import { calls } from './activity-proxies.js';
+import { describeFailure } from './failures.js';
+import { operationStatusQuery } from './messages.js';
+import { OperationState } from './operation-state.js';
+import { scaleIn } from './scale-in.js';
+import { scaleOut } from './scale-out.js';
+import { ScaleDirectionKey } from './search-attributes.js';
+import { reviewStaleExclusions } from './stale-exclusions.js';
+import type { OperationInput, OperationResult } from './types.js';
+
+export async function scaleOperation(input: OperationInput): Promise<OperationResult> {
+  const op = new OperationState(input);
+  setHandler(operationStatusQuery, () => op.status);
+
+  let failure: unknown;
+  try {
+    const policy = await calls.loadClusterPolicy(input.cluster);
+    const problem = replicasProblem(input.target, policy);
+    if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidTarget');
+
+    const fromReplicas = await calls.readReplicas(input.cluster);
+    const direction = scaleDirection(fromReplicas, input.target);
+    op.begin(fromReplicas, direction);
+    upsertSearchAttributes([{ key: ScaleDirectionKey, value: direction }]);
+
+    const state = await calls.readAllocationState(input.cluster);
+    await reviewStaleExclusions(op, policy, state);
+    if (direction === 'in') await scaleIn(op, policy, fromReplicas, input.target);
+    if (direction === 'out') await scaleOut(op, policy, fromReplicas, input.target, state.health);
+  } catch (err) {
+    failure = err;
+  }
+
+  await CancellationScope.nonCancellable(() => releaseExclusions(op, input.cluster));
+
+  if (failure === undefined) return op.finish('succeeded');
+  if (isCancellation(failure)) return op.finish('cancelled');
+  const result = op.finish('failed', describeFailure(failure));
+  throw ApplicationFailure.nonRetryable(result.error!, 'OperationFailed', result);
+}
+
+/** Compensation: remove every exclusion entry this operation still owns. */
+async function releaseExclusions(op: OperationState, cluster: string): Promise<void> {
+  const owned = op.ownedEntries();
+  if (owned.length === 0) return;
+  op.enter('cleaning-up', op.status.node);
+  for (const entry of owned) {
+    await calls.removeExclusion(cluster, entry);
+    op.release(entry, true);
+    op.note(`compensation: removed exclusion ${formatEntry(entry)}`);
+  }
+}

@@ -1,0 +1,143 @@
+// Types shared by the workflows, the activities and the client. Plain data only.
+import type { ExclusionAttribute } from '../domain/exclusion-list.js';
+import type { NodeView, PreflightResult, ShardCopy, AwarenessSettings } from '../domain/zone-preflight.js';
+import type { ScaleDirection } from '../domain/scale-plan.js';
+import type { ClusterHealth } from '../domain/health.js';
+
+export const TASK_QUEUE = 'es-scaler';
+
+/** The guards and timings of one cluster, as the worker's config file states them. */
+export interface ClusterPolicy {
+  cluster: string;
+  namespace: string;
+  statefulSet: string;
+  minReplicas: number;
+  maxReplicas: number;
+  exclusionAttribute: ExclusionAttribute;
+  awarenessPolicy: 'refuse' | 'allow';
+  sweepStaleExclusions: boolean;
+  pollIntervalMs: number;
+  stallAfterMs: number;
+}
+
+/** A desired replica count, from a schedule, the CLI or a signal. */
+export interface TargetRequest {
+  replicas: number;
+  /** Who asked: "schedule:production/night", "cli:alice", ... */
+  source: string;
+  requestedAt?: string;
+}
+
+export interface OperationInput {
+  cluster: string;
+  target: number;
+  source: string;
+}
+
+export type OperationPhase =
+  | 'starting'
+  | 'preflight'
+  | 'excluding'
+  | 'draining'
+  | 'shrinking'
+  | 'waiting-pod-gone'
+  | 'cleaning-up'
+  | 'growing'
+  | 'waiting-nodes'
+  | 'waiting-health'
+  | 'done';
+
+export interface StallReport {
+  node: string;
+  /** When the shard count last went down (ISO time). */
+  since: string;
+  /** Elasticsearch's decider explanations, from _cluster/allocation/explain. */
+  reasons: string[];
+}
+
+export interface OperationEvent {
+  at: string;
+  message: string;
+}
+
+export interface OperationStatus {
+  cluster: string;
+  target: number;
+  source: string;
+  direction?: ScaleDirection;
+  fromReplicas?: number;
+  phase: OperationPhase;
+  node?: string;
+  shardsLeft?: number;
+  preflight?: PreflightResult;
+  stall?: StallReport;
+  /** Exclusion entries found at the start that no operation owns ("attr:value"). */
+  staleExclusions: string[];
+  sweptExclusions: string[];
+  /** Entries this operation added and has not removed yet. */
+  ownedExclusions: string[];
+  removedPods: string[];
+  addedPods: string[];
+  events: OperationEvent[];
+  result?: OperationResult;
+}
+
+export type OperationOutcome = 'succeeded' | 'failed' | 'cancelled';
+
+export interface OperationResult {
+  outcome: OperationOutcome;
+  fromReplicas?: number;
+  target: number;
+  removedPods: string[];
+  addedPods: string[];
+  compensation: { exclusionsRemoved: string[] };
+  error?: string;
+  stall?: StallReport;
+}
+
+export interface OperationRecord {
+  workflowId: string;
+  target: number;
+  source: string;
+  /** succeeded / failed / cancelled as the operation reported, or superseded by the parent. */
+  outcome: OperationOutcome | 'superseded';
+  detail: string;
+  finishedAt: string;
+}
+
+export interface ClusterStatus {
+  cluster: string;
+  desired?: TargetRequest;
+  running?: { workflowId: string; target: number; source: string; startedAt: string };
+  pending?: TargetRequest;
+  rejected: { request: TargetRequest; reason: string }[];
+  history: OperationRecord[];
+}
+
+/** What the cluster workflow carries over a continue-as-new. */
+export interface ClusterWorkflowInput {
+  cluster: string;
+  initialTarget?: TargetRequest;
+  carried?: { nextSequence: number; desired?: TargetRequest; history: OperationRecord[]; rejected: ClusterStatus['rejected'] };
+}
+
+/** A read of Elasticsearch's allocation state: who holds which shard, what is excluded. */
+export interface AllocationState {
+  nodes: NodeView[];
+  shards: ShardCopy[];
+  exclusions: Record<string, string[]>;
+  awareness: AwarenessSettings;
+  health: ClusterHealth;
+}
+
+
+export interface DrainPoll {
+  shardsLeft: number;
+  relocating: number;
+}
+
+export interface StuckShardExplanation {
+  /** False when Elasticsearch says the shards can move (then it is just slow, not stuck). */
+  stuck: boolean;
+  reasons: string[];
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { ConfigError, parseConfigText } from '../../src/config/load.js';
+import { cronSpecProblem } from '../../src/config/cron.js';
+
+const VALID = `
+clusters:
+  production:
+    kubernetes: { namespace: search, statefulSet: es-data }
+    elasticsearch: { url: "http://127.0.0.1:9200", auth: { apiKeyEnv: ES_API_KEY } }
+    minReplicas: 6
+    maxReplicas: 12
+    pollInterval: 5s
+    schedules:
+      - { name: night, cron: "0 22 * * *", timezone: Europe/Berlin, replicas: 6 }
+      - { name: morning, cron: "30 5 * * MON-FRI", timezone: Europe/Berlin, replicas: 10 }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfigText(text);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('config file', () => {
+  it('loads a valid file with defaults filled in', () => {
+    const config = parseConfigText(VALID);
+    const cluster = config.clusters.production!;
+    assert.equal(cluster.pollInterval, 5_000);
+    assert.equal(cluster.stallAfter, 15 * 60_000);
+    assert.equal(cluster.exclusionAttribute, '_name');
+    assert.equal(cluster.awarenessPolicy, 'refuse');
+    assert.equal(cluster.sweepStaleExclusions, false);
+    assert.equal(config.temporal.taskQueue, 'es-scaler');
+  });
+
+  const cases: [string, (text: string) => string, RegExp][] = [
+    ['minReplicas not a number', (t) => t.replace('minReplicas: 6', 'minReplicas: six'), /^clusters\.production\.minReplicas: expected number, found "six"$/],
+    ['non-integer maxReplicas', (t) => t.replace('maxReplicas: 12', 'maxReplicas: 7.5'), /^clusters\.production\.maxReplicas: expected int, found 7\.5$/],
+    ['min above max', (t) => t.replace('minReplicas: 6', 'minReplicas: 13'), /^clusters\.production\.minReplicas: expected at most maxReplicas \(12\), found 13$/],
+    ['schedule target below min', (t) => t.replace('replicas: 6 }', 'replicas: 4 }'), /^clusters\.production\.schedules\[0\]\.replicas: expected between minReplicas \(6\) and maxReplicas \(12\), found 4$/],
+    ['bad cron', (t) => t.replace('0 22 * * *', '0 25 * * *'), /^clusters\.production\.schedules\[0\]\.cron: expected a valid hour \(0-23\) in "0 25 \* \* \*", found "25"$/],
+    ['unknown timezone', (t) => t.replace('timezone: Europe/Berlin, replicas: 10', 'timezone: Mars/Olympus, replicas: 10'), /^clusters\.production\.schedules\[1\]\.timezone: expected an IANA timezone/],
+    ['bad duration', (t) => t.replace('pollInterval: 5s', 'pollInterval: soon'), /^clusters\.production\.pollInterval: expected a duration like/],
+    ['unknown field', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    minReplica: 6'), /^clusters\.production: unknown field "minReplica"$/],
+    ['bad exclusion attribute', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    exclusionAttribute: _host'), /^clusters\.production\.exclusionAttribute: expected one of "_name"\|"_ip", found "_host"$/],
+    ['bad elasticsearch url', (t) => t.replace('"http://127.0.0.1:9200"', '"not a url"'), /^clusters\.production\.elasticsearch\.url: /],
+    ['inline secret instead of a reference', (t) => t.replace('apiKeyEnv: ES_API_KEY', 'apiKey: s3cr3t'), /^clusters\.production\.elasticsearch\.auth: /],
+    ['duplicate schedule name', (t) => t.replace('name: morning', 'name: night'), /^clusters\.production\.schedules\[1\]\.name: duplicate schedule name "night"$/],
+    ['broken YAML', (t) => t.replace('minReplicas: 6', 'minReplicas: [6'), /^YAML: /],
+  ];
+  for (const [name, edit, expected] of cases) {
+    it(`names the field: ${name}`, () => {
+      const problems = problemsOf(edit(VALID));
+      assert.ok(problems.some((p) => expected.test(p)), `got:\n${problems.join('\n')}`);
+    });
+  }
+
+  it('cron syntax', () => {
+    assert.equal(cronSpecProblem('*/15 0-6,22-23 * JAN-MAR 1-5'), undefined);
+    assert.match(cronSpecProblem('0 22 * *')!, /expected 5 cron fields/);
+    assert.match(cronSpecProblem('0 22 * * 8')!, /day of week/);
+    assert.match(cronSpecProblem('5-1 22 * * *')!, /minute/);
+  });
+});
