@@ -23,6 +23,11 @@ export function cronSpecProblem(spec: string): string | undefined {
       }
     }
   }
+  // Classic cron runs when EITHER restricted day field matches; Temporal Schedules require BOTH.
+  // Refuse the ambiguous form rather than run on days the author did not mean.
+  if (parts[2] !== '*' && parts[4] !== '*') {
+    return `expected "*" in day of month or day of week, not both restricted ("${parts[2]}" and "${parts[4]}"): Temporal would run only on days matching both`;
+  }
   return undefined;
 }
 

@@ -51,10 +51,19 @@ export function defineConfig(input: ConfigInput): Config {
   return parseConfig(input);
 }
 
+/** Fields people reach for that deliberately do not exist, with where that setting lives instead. */
+const FIELD_HINTS: Record<string, string> = {
+  paused: 'pausing is operational state: use `es-scaler schedules pause`; `schedules apply` keeps it',
+};
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return `${path || '(top level)'}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const hints = issue.keys.flatMap((k) => (k in FIELD_HINTS ? [FIELD_HINTS[k]] : []));
+    return `${path || '(top level)'}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}${hints.map((h) => ` (${h})`).join('')}`;
+  }
+  if (issue.code === 'invalid_key') {
+    return `${path}: the name ${JSON.stringify(issue.path.at(-1))} is not allowed: ${issue.issues.map((i) => i.message).join('; ')}`;
   }
   if (issue.code === 'invalid_type' || issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_value') {
     const found = valueAt(input, issue.path);

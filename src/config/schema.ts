@@ -44,7 +44,8 @@ const scheduleSchema = z
     }),
     timezone: timezone.default('UTC'),
     replicas: replicaCount,
-    paused: z.boolean().default(false),
+    // No `paused` here: pausing is operational state, set with `es-scaler schedules pause` and kept
+    // by `schedules apply` (see docs/operations.md), so the file never undoes an operator's pause.
   })
   .strict();
 

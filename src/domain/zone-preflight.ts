@@ -63,18 +63,34 @@ export function preflightDrain(input: PreflightInput): PreflightResult {
 
   const blockedShards: BlockedShard[] = [];
   for (const copy of shards.filter((s) => s.node === node)) {
-    const siblings = shards.filter((s) => s.index === copy.index && s.shard === copy.shard);
-    const candidates = nodes.filter((n) => !unavailable.has(n.name) && !siblings.some((s) => s.node === n.name));
-    if (candidates.length === 0) {
+    const options = destinations(copy, input);
+    if (options.length === 0) {
       blockedShards.push({ ...shardId(copy), reason: 'no other node can hold a copy of this shard' });
       continue;
     }
-    const refusals = candidates.map((target) => awarenessRefusal(copy, siblings, drained, target, nodes, awareness));
-    if (refusals.every((r) => r !== undefined)) blockedShards.push({ ...shardId(copy), reason: refusals[0]! });
+    if (options.every((o) => o.refusal !== undefined)) blockedShards.push({ ...shardId(copy), reason: options[0]!.refusal! });
   }
 
   const verdict: PreflightVerdict = blockedShards.length > 0 ? 'blocked' : emptiedZones.length > 0 ? 'empties-zone' : 'ok';
   return { node, verdict, emptiedZones, blockedShards, summary: summarise(node, verdict, emptiedZones, blockedShards) };
+}
+
+/** The nodes that may take `copy` when `input.node` drains, as allocation awareness decides. */
+export function allowedDestinations(copy: ShardCopy, input: PreflightInput): NodeView[] {
+  return destinations(copy, input)
+    .filter((o) => o.refusal === undefined)
+    .map((o) => o.target);
+}
+
+/** Every node that could hold another copy of `copy`'s shard, with awareness's refusal if any. */
+function destinations(copy: ShardCopy, input: PreflightInput): { target: NodeView; refusal?: string }[] {
+  const { node, nodes, shards, awareness } = input;
+  const unavailable = new Set([...input.excludedNodes, node]);
+  const drained = nodes.find((n) => n.name === node);
+  const siblings = shards.filter((s) => s.index === copy.index && s.shard === copy.shard);
+  return nodes
+    .filter((n) => !unavailable.has(n.name) && !siblings.some((s) => s.node === n.name))
+    .map((target) => ({ target, refusal: awarenessRefusal(copy, siblings, drained, target, nodes, awareness) }));
 }
 
 /** Why awareness refuses moving `copy` onto `target`, or undefined when it allows it. */

@@ -2,14 +2,15 @@
 // overridable from the environment, plus mTLS files or an API key for Temporal Cloud and
 // secured clusters.
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/schema.js';
 
 export interface TemporalTarget {
   address: string;
   namespace: string;
   taskQueue: string;
-  connection: Pick<ConnectionOptions, 'address' | 'tls' | 'apiKey'>;
+  /** Accepted by both NativeConnection (worker) and Connection (client). */
+  connection: { address: string; tls?: NativeConnectionOptions['tls']; apiKey?: string };
 }
 
 export function temporalTarget(config: Config, env: NodeJS.ProcessEnv = process.env): TemporalTarget {

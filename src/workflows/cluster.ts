@@ -19,6 +19,7 @@ import { ClusterState } from './cluster-state.js';
 import { describeFailure } from './failures.js';
 import { operationWorkflowId } from './ids.js';
 import { clusterStatusQuery, setTargetSignal } from './messages.js';
+import { operationMetrics } from './metrics.js';
 import { scaleOperation } from './scale-operation.js';
 import { EsClusterKey } from './search-attributes.js';
 import type { ClusterWorkflowInput, OperationRecord, OperationResult, TargetRequest } from './types.js';
@@ -70,7 +71,10 @@ async function runOperation(state: ClusterState): Promise<void> {
     cancelled = true; // our own cancellation reached the child through the scope
   }
   const supersededBy = !settled && !cancelled ? state.pending : undefined;
-  if (supersededBy) scope.cancel();
+  if (supersededBy) {
+    operationMetrics.superseded({ cluster: state.input.cluster });
+    scope.cancel();
+  }
 
   state.finish(await recordOf(workflowId, request, child, supersededBy));
   if (cancelled) throw new CancelledFailure('cluster workflow cancelled');

@@ -5,13 +5,15 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
 import { calls, MAX_WATCH_MS, watchers } from './activity-proxies.js';
+import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
 
 export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string): Promise<void> {
   op.enter('draining', node);
   const { watchDrain } = watchers(policy.pollIntervalMs);
-  const progress = new DrainProgress(Date.now());
+  const startedAt = Date.now();
+  const progress = new DrainProgress(startedAt);
   let explainedThisStreak = false;
   for (;;) {
     const remaining = progress.remainingBeforeStall(Date.now(), policy.stallAfterMs);
@@ -27,7 +29,9 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
       op.status.stall = undefined;
     }
     op.status.shardsLeft = poll.shardsLeft;
+    operationMetrics.shardsLeft({ ...op.metricTags(), node }, poll.shardsLeft);
     if (poll.shardsLeft === 0) {
+      operationMetrics.drainFinished(op.metricTags(), Date.now() - startedAt);
       op.note(`${node} drained`);
       return;
     }
@@ -36,6 +40,7 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
       const why = await calls.explainStuckShards(policy.cluster, node);
       if (why.stuck || stalled) {
         explainedThisStreak = true;
+        operationMetrics.stalled(op.metricTags());
         op.status.stall = { node, since: new Date(progress.since).toISOString(), reasons: why.reasons };
         op.note(`${node}: ${poll.shardsLeft} shards cannot move. Elasticsearch says: ${why.reasons.join(' | ') || 'nothing'}`);
       }

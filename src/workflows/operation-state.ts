@@ -34,6 +34,10 @@ export class OperationState {
     this.note(`${this.status.cluster}: ${fromReplicas} → ${this.status.target} replicas (${direction === 'none' ? 'nothing to do' : `scale-${direction}`}, asked by ${this.status.source})`);
   }
 
+  metricTags(): Record<string, string> {
+    return { cluster: this.status.cluster, direction: this.status.direction ?? 'unknown' };
+  }
+
   enter(phase: OperationPhase, node?: string): void {
     this.status.phase = phase;
     this.status.node = node;

@@ -13,6 +13,7 @@ import { replicasProblem, scaleDirection } from '../domain/scale-plan.js';
 import { calls } from './activity-proxies.js';
 import { describeFailure } from './failures.js';
 import { operationStatusQuery } from './messages.js';
+import { operationMetrics } from './metrics.js';
 import { OperationState } from './operation-state.js';
 import { scaleIn } from './scale-in.js';
 import { scaleOut } from './scale-out.js';
@@ -34,6 +35,7 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
     const direction = scaleDirection(fromReplicas, input.target);
     op.begin(fromReplicas, direction);
     upsertSearchAttributes([{ key: ScaleDirectionKey, value: direction }]);
+    operationMetrics.started(op.metricTags());
 
     const state = await calls.readAllocationState(input.cluster);
     await reviewStaleExclusions(op, policy, state);
@@ -45,9 +47,10 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
 
   await CancellationScope.nonCancellable(() => releaseExclusions(op, input.cluster));
 
-  if (failure === undefined) return op.finish('succeeded');
-  if (isCancellation(failure)) return op.finish('cancelled');
-  const result = op.finish('failed', describeFailure(failure));
+  const result =
+    failure === undefined ? op.finish('succeeded') : isCancellation(failure) ? op.finish('cancelled') : op.finish('failed', describeFailure(failure));
+  operationMetrics.completed(op.metricTags(), result.outcome, result.compensation.exclusionsRemoved.length > 0);
+  if (result.outcome !== 'failed') return result;
   throw ApplicationFailure.nonRetryable(result.error!, 'OperationFailed', result);
 }
 

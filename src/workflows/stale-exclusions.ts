@@ -5,6 +5,7 @@
 import { formatEntry, listEntries, type ExclusionEntry } from '../domain/exclusion-list.js';
 import { podOrdinal } from '../domain/scale-plan.js';
 import { calls } from './activity-proxies.js';
+import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { AllocationState, ClusterPolicy } from './types.js';
 
@@ -12,6 +13,7 @@ export async function reviewStaleExclusions(op: OperationState, policy: ClusterP
   const stale = listEntries(state.exclusions);
   op.status.staleExclusions = stale.map(formatEntry);
   if (stale.length === 0) return;
+  operationMetrics.staleExclusionsFound(op.metricTags(), stale.length);
   op.note(`exclusions owned by no operation: ${op.status.staleExclusions.join(', ')}`);
   if (!policy.sweepStaleExclusions) return;
   for (const entry of stale.filter((e) => isLeftoverOf(policy.statefulSet, e))) {

@@ -51,6 +51,22 @@ describe('config file', () => {
     ['inline secret instead of a reference', (t) => t.replace('apiKeyEnv: ES_API_KEY', 'apiKey: s3cr3t'), /^clusters\.production\.elasticsearch\.auth: /],
     ['duplicate schedule name', (t) => t.replace('name: morning', 'name: night'), /^clusters\.production\.schedules\[1\]\.name: duplicate schedule name "night"$/],
     ['broken YAML', (t) => t.replace('minReplicas: 6', 'minReplicas: [6'), /^YAML: /],
+    // Schedules: each problem names the schedule's field.
+    ['schedule target above max', (t) => t.replace('replicas: 10 }', 'replicas: 13 }'), /^clusters\.production\.schedules\[1\]\.replicas: expected between minReplicas \(6\) and maxReplicas \(12\), found 13$/],
+    ['schedule target not a number', (t) => t.replace('replicas: 10 }', 'replicas: ten }'), /^clusters\.production\.schedules\[1\]\.replicas: expected number, found "ten"$/],
+    ['schedule without cron', (t) => t.replace('cron: "0 22 * * *", ', ''), /^clusters\.production\.schedules\[0\]\.cron: expected string, found nothing$/],
+    ['cron with six fields', (t) => t.replace('0 22 * * *', '0 0 22 * * *'), /^clusters\.production\.schedules\[0\]\.cron: expected 5 cron fields .*found 6/],
+    ['cron restricting both day fields', (t) => t.replace('0 22 * * *', '0 22 1 * MON'), /^clusters\.production\.schedules\[0\]\.cron: expected "\*" in day of month or day of week/],
+    ['timezone abbreviation instead of IANA name', (t) => t.replace('timezone: Europe/Berlin, replicas: 6', 'timezone: CET, replicas: 6'), /^clusters\.production\.schedules\[0\]\.timezone: expected an IANA timezone like "Europe\/Berlin", found "CET"$/],
+    ['schedule name with upper case', (t) => t.replace('name: night', 'name: Night'), /^clusters\.production\.schedules\[0\]\.name: expected a Kubernetes name/],
+    ['paused in the file', (t) => t.replace('replicas: 6 }', 'replicas: 6, paused: true }'), /^clusters\.production\.schedules\[0\]: unknown field "paused" \(pausing is operational state: use `es-scaler schedules pause`/],
+    ['zero stallAfter', (t) => t.replace('pollInterval: 5s', 'pollInterval: 5s\n    stallAfter: 0s'), /^clusters\.production\.stallAfter: expected a duration like .*found "0s"$/],
+    ['bad awarenessPolicy', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    awarenessPolicy: ignore'), /^clusters\.production\.awarenessPolicy: expected one of "refuse"\|"allow", found "ignore"$/],
+    ['sweepStaleExclusions not a boolean', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    sweepStaleExclusions: "yes"'), /^clusters\.production\.sweepStaleExclusions: expected boolean, found "yes"$/],
+    ['bad StatefulSet name', (t) => t.replace('statefulSet: es-data', 'statefulSet: ES_Data'), /^clusters\.production\.kubernetes\.statefulSet: expected a Kubernetes name/],
+    ['missing elasticsearch', (t) => t.replace(/ {4}elasticsearch: .*\n/, ''), /^clusters\.production\.elasticsearch: expected object, found nothing$/],
+    ['cluster name not a Kubernetes name', (t) => t.replace('  production:', '  Prod_1:'), /^clusters\.Prod_1: the name "Prod_1" is not allowed: expected a Kubernetes name/],
+    ['no clusters', () => 'clusters: {}\n', /^clusters: expected at least one cluster$/],
   ];
   for (const [name, edit, expected] of cases) {
     it(`names the field: ${name}`, () => {
@@ -64,5 +80,12 @@ describe('config file', () => {
     assert.match(cronSpecProblem('0 22 * *')!, /expected 5 cron fields/);
     assert.match(cronSpecProblem('0 22 * * 8')!, /day of week/);
     assert.match(cronSpecProblem('5-1 22 * * *')!, /minute/);
+    assert.equal(cronSpecProblem('0 22 * * 7'), undefined, 'Sunday as 7');
+    assert.equal(cronSpecProblem('0 3 1 * *'), undefined, 'day of month alone');
+  });
+
+  it('has no paused field: pausing is operational (schedules pause), not configuration', () => {
+    const schedule = parseConfigText(VALID).clusters.production!.schedules[0]!;
+    assert.deepEqual(Object.keys(schedule).sort(), ['cron', 'name', 'replicas', 'timezone']);
   });
 });

@@ -1,0 +1,113 @@
+// What `es-scaler plan <cluster> <replicas>` reads and predicts: the same reads an operation makes
+// (through the activities' own functions), then the pure decisions the workflow would take.
+// Only reads: nothing on the cluster or in Temporal changes.
+import type { Client } from '@temporalio/client';
+import { ClusterConnections } from '../activities/connections.js';
+import { createElasticsearchActivities } from '../activities/elasticsearch.js';
+import { createKubernetesActivities } from '../activities/kubernetes.js';
+import type { Config } from '../config/schema.js';
+import { excludedNodeNames, predictDrainSequence, type DrainStop, type PredictedDrain } from '../domain/drain-sequence.js';
+import { formatEntry, listEntries } from '../domain/exclusion-list.js';
+import type { ClusterHealth } from '../domain/health.js';
+import { InputError } from '../domain/input-error.js';
+import { podOrdinal, podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
+import { clusterConfigOf, clusterWorkflowIdOf } from './submit-target.js';
+
+export interface PlannedExclusion {
+  entry: string;
+  /** Owned by no operation; undefined when an operation is running (it may own it). */
+  stale?: boolean;
+  /** Removed at the start of the operation (sweepStaleExclusions and it names one of our pods). */
+  swept: boolean;
+}
+
+export interface ScalePlan {
+  cluster: string;
+  namespace: string;
+  statefulSet: string;
+  current: number;
+  target: number;
+  direction: ScaleDirection;
+  health: ClusterHealth;
+  awarenessPolicy: 'refuse' | 'allow';
+  stallAfterMs: number;
+  awarenessAttributes: string[];
+  podsToAdd: string[];
+  drains: (PredictedDrain & { zone?: string })[];
+  stop?: DrainStop;
+  exclusions: PlannedExclusion[];
+  /** The operation running now, if any; a string explaining why it is unknown otherwise. */
+  running: { workflowId: string } | { unknown: string } | undefined;
+}
+
+export async function readScalePlan(config: Config, cluster: string, replicas: unknown, temporal: () => Promise<Client>): Promise<ScalePlan> {
+  const clusterConfig = clusterConfigOf(config, cluster);
+  const problem = replicasProblem(replicas, clusterConfig);
+  if (problem) throw new InputError(problem);
+  const target = replicas as number;
+  const { namespace, statefulSet } = clusterConfig.kubernetes;
+
+  const connections = new ClusterConnections(config);
+  try {
+    const k8s = createKubernetesActivities(connections);
+    const es = createElasticsearchActivities(connections);
+    const [current, pods, state, running] = await Promise.all([
+      k8s.readReplicas(cluster),
+      k8s.listPods(cluster),
+      es.readAllocationState(cluster),
+      runningOperation(temporal, clusterWorkflowIdOf(config, cluster)),
+    ]);
+
+    const exclusions = listEntries(state.exclusions).map((entry) => {
+      const stale = running && 'workflowId' in running ? undefined : true;
+      const swept = stale === true && clusterConfig.sweepStaleExclusions && entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined;
+      return { entry, planned: { entry: formatEntry(entry), stale, swept } };
+    });
+    const remaining: Record<string, string[]> = {};
+    for (const { entry, planned } of exclusions) if (!planned.swept) (remaining[entry.attribute] ??= []).push(entry.value);
+
+    const direction = scaleDirection(current, target);
+    const sequence = predictDrainSequence({
+      pods: direction === 'in' ? podsToRemove(statefulSet, current, target) : [],
+      nodes: state.nodes,
+      shards: state.shards,
+      awareness: state.awareness,
+      excludedNodes: excludedNodeNames(state.nodes, remaining),
+      awarenessPolicy: clusterConfig.awarenessPolicy,
+    });
+    const zoneOf = (pod: string) =>
+      pods.find((p) => p.name === pod)?.zone ?? state.nodes.find((n) => n.name === pod)?.attributes[state.awareness.attributes[0] ?? 'zone'];
+
+    return {
+      cluster,
+      namespace,
+      statefulSet,
+      current,
+      target,
+      direction,
+      health: state.health,
+      awarenessPolicy: clusterConfig.awarenessPolicy,
+      stallAfterMs: clusterConfig.stallAfter,
+      awarenessAttributes: state.awareness.attributes,
+      podsToAdd: direction === 'out' ? podsToAdd(statefulSet, current, target) : [],
+      drains: sequence.drains.map((drain) => ({ ...drain, zone: zoneOf(drain.pod) })),
+      ...(sequence.stop && { stop: sequence.stop }),
+      exclusions: exclusions.map((e) => e.planned),
+      running,
+    };
+  } finally {
+    await connections.close();
+  }
+}
+
+/** The cluster's scale operation running now, from Temporal's visibility (no worker needed). */
+async function runningOperation(temporal: () => Promise<Client>, clusterWorkflowId: string): Promise<ScalePlan['running']> {
+  try {
+    const client = await temporal();
+    const query = `WorkflowId STARTS_WITH '${clusterWorkflowId}/op-' AND ExecutionStatus = 'Running'`;
+    for await (const execution of client.workflow.list({ query, pageSize: 1 })) return { workflowId: execution.workflowId };
+    return undefined;
+  } catch (err) {
+    return { unknown: `cannot ask Temporal: ${(err as Error).message.split('\n')[0]}` };
+  }
+}

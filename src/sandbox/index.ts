@@ -1,0 +1,119 @@
+// startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
+import { startEsApi } from './es-api.js';
+import { EsCluster, type ShardRow } from './es-cluster.js';
+import { Faults } from './faults.js';
+import type { RecordedRequest } from './http.js';
+import { startK8sApi } from './k8s-api.js';
+import { parseScenario, type Scenario } from './scenario.js';
+import { ClusterSettings, type FlatSettings } from './settings.js';
+import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
+import { Timers } from './timers.js';
+
+export { loadScenarioFile, parseScenario, scenarios, type Scenario } from './scenario.js';
+export type { ShardRow } from './es-cluster.js';
+export type { RecordedRequest } from './http.js';
+export type { NodeRuntime, PodInfo } from './statefulset.js';
+
+export interface Sandbox {
+  k8sUrl: string; // http://127.0.0.1:<port>
+  esUrl: string;
+  replicas(): number; // StatefulSet spec.replicas
+  pods(): (PodInfo & { phase: PodPhase })[];
+  esNodes(): { name: string; zone: string; ip: string }[];
+  settings(): { persistent: FlatSettings; transient: FlatSettings }; // flat keys
+  exclusions(): Record<string, string>; // effective cluster.routing.allocation.exclude.* (transient overrides persistent)
+  shards(): ShardRow[];
+  health(): 'green' | 'yellow' | 'red';
+  requests: RecordedRequest[]; // every HTTP request served (path includes the query string)
+  faults: {
+    latency(api: 'k8s' | 'es', ms: number): void; // added to every response of that API; 0 clears
+    failNext(api: 'k8s' | 'es', count: number, status?: number): void; // next N requests answer 5xx (default 503) in that API's error format
+    conflictNextScaleWrites(count: number): void; // next N PUT/PATCH on the scale subresource answer 409 Conflict
+    stallRelocations(on: boolean): void; // relocations/recoveries stop progressing while on
+  };
+  restartPod(ordinal: number, zone?: string): Promise<void>; // new IP, optionally another zone; the ES node leaves and rejoins
+  close(): Promise<void>; // stops servers and timers; idempotent
+}
+
+const DEFAULT_TIMINGS = { relocationMs: 300, recoveryMs: 200, podStartMs: 300, podStopMs: 200 };
+
+/** The default NodeRuntime: a running pod is a simulated ES node named after it, with node.attr.zone = its zone. */
+function simulatedNodes(cluster: EsCluster): NodeRuntime {
+  return {
+    start: async (pod) => {
+      cluster.addNode(pod.name, pod.ip, pod.zone);
+    },
+    stop: async (pod) => {
+      cluster.removeNode(pod.name);
+    },
+  };
+}
+
+function initialSettings(s: Scenario): { persistent: FlatSettings; transient: FlatSettings } {
+  const persistent: FlatSettings = {};
+  if (s.awareness) {
+    persistent['cluster.routing.allocation.awareness.attributes'] = s.awareness.attributes.join(',');
+    for (const [attr, values] of Object.entries(s.awareness.force ?? {})) {
+      persistent[`cluster.routing.allocation.awareness.force.${attr}.values`] = values.join(',');
+    }
+  }
+  return { persistent: { ...persistent, ...s.settings?.persistent }, transient: { ...s.settings?.transient } };
+}
+
+export async function startSandbox(scenario: Scenario, opts: { host?: string; nodeRuntime?: NodeRuntime } = {}): Promise<Sandbox> {
+  const s = parseScenario(scenario);
+  const timings = { ...DEFAULT_TIMINGS, ...s.timings };
+  const host = opts.host ?? '127.0.0.1';
+  const timers = new Timers();
+  const cluster = new EsCluster(new ClusterSettings(initialSettings(s)), timings);
+  const sts = new StatefulSet({
+    namespace: s.namespace,
+    name: s.statefulSet,
+    zones: s.zones,
+    newPodZones: s.newPodZones ?? [...new Set(s.zones)],
+    runtime: opts.nodeRuntime ?? simulatedNodes(cluster),
+    timers,
+    timings,
+  });
+  const faults = new Faults(timers, (on) => cluster.setStalled(on));
+  const requests: RecordedRequest[] = [];
+  const servers: { close(): Promise<void> }[] = [];
+  const shutdown = async (): Promise<void> => {
+    sts.close();
+    timers.close();
+    await Promise.all(servers.map((srv) => srv.close()));
+  };
+  try {
+    await sts.startInitialPods();
+    for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
+    cluster.start(timers);
+    const k8s = await startK8sApi({ host, sts, faults, requests });
+    servers.push(k8s);
+    const es = await startEsApi({ host, cluster, faults, requests, timers });
+    servers.push(es);
+    let closing: Promise<void> | undefined;
+    return {
+      k8sUrl: k8s.url,
+      esUrl: es.url,
+      replicas: () => sts.replicas,
+      pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
+      esNodes: () => cluster.dataNodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip })),
+      settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
+      exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
+      shards: () => cluster.shardRows(),
+      health: () => cluster.health().status,
+      requests,
+      faults: {
+        latency: (api, ms) => faults.latency(api, ms),
+        failNext: (api, count, status) => faults.failNext(api, count, status),
+        conflictNextScaleWrites: (count) => faults.conflictNextScaleWrites(count),
+        stallRelocations: (on) => faults.stallRelocations(on),
+      },
+      restartPod: (ordinal, zone) => sts.restartPod(ordinal, zone),
+      close: () => (closing ??= shutdown()),
+    };
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}

@@ -1,0 +1,35 @@
+// CLI: node lib/src/sandbox/main.js <scenario name | topology file> [--host <address>]
+// Prints K8S_URL=... and ES_URL=... and serves until SIGINT/SIGTERM.
+import { loadScenarioFile, scenarios, startSandbox, type Scenario } from './index.js';
+
+const USAGE = `usage: main.js <scenario name | topology .yaml/.json file> [--host <address>]
+built-in scenarios: ${Object.keys(scenarios).join(', ')}`;
+
+async function main(args: string[]): Promise<void> {
+  let host: string | undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--host') host = args[++i];
+    else if (args[i] === '--help' || args[i] === '-h') return console.log(USAGE);
+    else positional.push(args[i]!);
+  }
+  const [source] = positional;
+  if (source === undefined || positional.length > 1 || (args.includes('--host') && !host)) throw new Error(USAGE);
+  const scenario: Scenario = scenarios[source] ?? (await loadScenarioFile(source).catch((err: Error) => {
+    throw new Error(`${err.message}\n(not a built-in scenario either)\n${USAGE}`);
+  }));
+  const sandbox = await startSandbox(scenario, host === undefined ? {} : { host });
+  console.log(`K8S_URL=${sandbox.k8sUrl}`);
+  console.log(`ES_URL=${sandbox.esUrl}`);
+  console.error(`sandbox "${source}" is up (namespace ${scenario.namespace}, statefulset ${scenario.statefulSet}); stop with Ctrl-C`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sandbox.close();
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

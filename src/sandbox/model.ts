@@ -1,0 +1,91 @@
+// Data shapes of the simulated Elasticsearch cluster, shared by the allocator, the deciders and the HTTP layer.
+
+export interface EsNode {
+  id: string;
+  name: string;
+  ip: string;
+  attributes: Record<string, string>; // node.attr.*
+  joinSeq: number; // join order; the earliest node still present is the elected master
+}
+
+export interface IndexMeta {
+  name: string;
+  uuid: string;
+  primaries: number;
+  replicas: number;
+  createdAt: number;
+}
+
+export type CopyState = 'UNASSIGNED' | 'INITIALIZING' | 'STARTED' | 'RELOCATING';
+
+export type UnassignedReason = 'INDEX_CREATED' | 'NODE_LEFT' | 'REPLICA_ADDED' | 'PRIMARY_FAILED';
+
+/** Values of ES's AllocationDecision as printed by the explain API. */
+export type LastAllocationStatus = 'no_attempt' | 'no' | 'throttled' | 'no_valid_shard_copy';
+
+export interface UnassignedInfo {
+  reason: UnassignedReason;
+  at: number;
+  details?: string;
+  lastAllocationStatus: LastAllocationStatus;
+}
+
+/**
+ * One copy of a shard (a ShardRouting in ES terms). A relocation is kept on its source copy (`target`);
+ * `routings()` expands it into the RELOCATING source and the INITIALIZING target, as ES's RoutingNodes do.
+ */
+export interface ShardCopy {
+  index: string;
+  shard: number;
+  primary: boolean;
+  allocationId: string;
+  state: CopyState;
+  nodeId?: string;
+  target?: { nodeId: string; allocationId: string };
+  progressMs: number; // of the running recovery or relocation
+  recoverySource?: 'new' | 'peer'; // INITIALIZING only: empty store (new index) or copied from the primary
+  unassigned?: UnassignedInfo;
+  dataLost?: boolean; // unassigned primary whose every copy is gone (ephemeral storage): it can never be allocated
+}
+
+export interface Routing {
+  copy: ShardCopy;
+  nodeId: string;
+  state: 'STARTED' | 'INITIALIZING' | 'RELOCATING';
+  allocationId: string;
+  relocatingNodeId?: string; // source: the target node; relocation target: the source node
+  relocationTarget: boolean;
+}
+
+export function routingsOf(copy: ShardCopy): Routing[] {
+  if (copy.state === 'UNASSIGNED' || copy.nodeId === undefined) return [];
+  if (copy.state !== 'RELOCATING') {
+    return [{ copy, nodeId: copy.nodeId, state: copy.state, allocationId: copy.allocationId, relocationTarget: false }];
+  }
+  if (!copy.target) throw new Error(`relocating copy [${copy.index}][${copy.shard}] has no target`);
+  return [
+    { copy, nodeId: copy.nodeId, state: 'RELOCATING', allocationId: copy.allocationId, relocatingNodeId: copy.target.nodeId, relocationTarget: false },
+    { copy, nodeId: copy.target.nodeId, state: 'INITIALIZING', allocationId: copy.target.allocationId, relocatingNodeId: copy.nodeId, relocationTarget: true },
+  ];
+}
+
+export function isActive(copy: ShardCopy): boolean {
+  return copy.state === 'STARTED' || copy.state === 'RELOCATING';
+}
+
+/** ShardRouting#toString, as quoted by the same_shard decider. */
+export function describeRouting(r: Routing): string {
+  const c = r.copy;
+  const parts = [`[${c.index}][${c.shard}]`, `node[${r.nodeId}]`];
+  if (r.relocatingNodeId !== undefined) parts.push(`relocating [${r.relocatingNodeId}]`);
+  parts.push(c.primary ? '[P]' : '[R]');
+  if (r.state === 'INITIALIZING') parts.push(`recovery_source[${r.relocationTarget || c.recoverySource !== 'new' ? 'peer recovery' : 'new shard recovery'}]`);
+  parts.push(`s[${r.state}]`);
+  parts.push(r.relocationTarget ? `a[id=${r.allocationId}, rId=${c.allocationId}]` : `a[id=${r.allocationId}]`);
+  return parts.join(', ');
+}
+
+/** Routing table order: index, shard, primary first. */
+export function routingTableOrder(copies: readonly ShardCopy[]): ShardCopy[] {
+  return [...copies].sort((a, b) => a.index.localeCompare(b.index) || a.shard - b.shard || Number(b.primary) - Number(a.primary));
+}

@@ -1,0 +1,33 @@
+// S4: the worker process is killed (SIGKILL) mid-drain and started again: the plan lives in the
+// workflow history, so the operation completes and nothing is left behind (F4).
+import assert from 'node:assert/strict';
+import { scenarios } from '../../src/sandbox/scenario.js';
+import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
+import { World } from '../helpers/world.js';
+
+describe('S4: worker killed mid-drain', function () {
+  let world: World | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('a new worker process finishes the operation; the exclusion list ends empty', async () => {
+    world = await World.start({ scenario: scenarios['even-8']! });
+    world.sandbox.faults.stallRelocations(true);
+    await world.startWorkerProcess();
+    await world.submit(7);
+    await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-data-7' });
+
+    await world.killWorkerProcess();
+    world.sandbox.faults.stallRelocations(false);
+    await world.startWorkerProcess();
+
+    const [record] = await world.finishedOperations(1, 90_000);
+    assert.equal(record!.outcome, 'succeeded', record!.detail);
+    assert.equal(world.sandbox.replicas(), 7);
+    assert.deepEqual(world.sandbox.exclusions(), {});
+    await assertAllShardsAssigned(world.sandbox);
+  });
+});

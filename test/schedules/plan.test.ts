@@ -1,0 +1,91 @@
+// `es-scaler plan` is a dry run: through the real CLI process, against the sandbox, it reads and
+// predicts, and the cluster is exactly as before, with not one write request.
+import assert from 'node:assert/strict';
+import { scenarios } from '../../src/sandbox/scenario.js';
+import { runCli } from '../helpers/cli.js';
+import { World } from '../helpers/world.js';
+
+describe('plan', function () {
+  let world: World | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  const snapshot = (w: World) =>
+    JSON.stringify({
+      replicas: w.sandbox.replicas(),
+      pods: w.sandbox.pods().map((p) => p.name).sort(),
+      settings: w.sandbox.settings(),
+      shards: w.sandbox.shards().map((s) => `${s.index}/${s.shard}/${s.prirep}@${s.node}`).sort(),
+    });
+  const writes = (w: World) => w.sandbox.requests.filter((r) => r.method !== 'GET').length;
+
+  it('changes nothing; shows the pods that would go with their pre-flight, and the stale exclusions', async () => {
+    const leftover = { persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-2' } };
+    world = await World.start({ scenario: { ...scenarios['even-8']!, settings: leftover }, cluster: { sweepStaleExclusions: true } });
+    const configFile = await world.writeConfigFile();
+    const before = snapshot(world);
+    const readsBefore = world.sandbox.requests.length;
+
+    const result = await runCli(['plan', 'production', '6', '--config', configFile]);
+    assert.equal(result.code, 0, result.stderr);
+    const out = result.stdout;
+    assert.match(out, /replicas: 8 now → 6 \(scale-in by 2\)/);
+    assert.match(out, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+DETAIL$/m);
+    assert.match(out, /^\s+es-data-7\s+eu-central-1b\s+ok\s+proceeds\s+es-data-7 can be drained/m);
+    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+ok\s+proceeds\s+es-data-6 can be drained/m);
+    assert.ok(out.indexOf('es-data-7 ') < out.indexOf('es-data-6 '), 'highest ordinal first');
+    assert.match(out, /_name:es-data-2 \(stale: owned by no operation; swept at the start, sweepStaleExclusions is on\)/);
+    assert.match(out, /running:\s+no operation/);
+    assert.match(out, /verdict:\s+would proceed: drain and remove es-data-7, es-data-6/);
+
+    assert.ok(world.sandbox.requests.length > readsBefore, 'it did read the cluster');
+    assert.equal(writes(world), 0, 'no write request reached Kubernetes or Elasticsearch');
+    assert.equal(snapshot(world), before);
+  });
+
+  it('the incident: prints the refusal, es-data-6 being the last node in eu-central-1a', async () => {
+    world = await World.start({ scenario: scenarios.incident! });
+    const configFile = await world.writeConfigFile();
+    const before = snapshot(world);
+
+    const result = await runCli(['plan', 'production', '5', '--config', configFile]);
+    assert.equal(result.code, 0, result.stderr);
+    const out = result.stdout;
+    assert.match(out, /replicas: 7 now → 5/);
+    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+es-data-6 is the last node with zone=eu-central-1a and holds \d+ shard copies that allocation awareness will not move/m);
+    assert.match(out, /^\s+es-data-5\s+eu-central-1c\s+\S+\s+not reached/m);
+    assert.match(out, /verdict:\s+REFUSED at es-data-6: the pre-flight stops the operation before excluding es-data-6 \(awarenessPolicy "refuse"\)/);
+    assert.equal(writes(world), 0);
+    assert.equal(snapshot(world), before);
+
+    const json = await runCli(['plan', 'production', '6', '--json', '--config', configFile]);
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as { stop: { pod: string; kind: string }; drains: { pod: string; zone: string; preflight: { verdict: string } }[] };
+    assert.deepEqual(plan.stop && { pod: plan.stop.pod, kind: plan.stop.kind }, { pod: 'es-data-6', kind: 'refused' });
+    assert.deepEqual(plan.drains.map((d) => [d.pod, d.zone, d.preflight.verdict]), [['es-data-6', 'eu-central-1a', 'blocked']]);
+  });
+
+  it('names the running operation, whose exclusion is not called stale', async () => {
+    world = await World.start({ scenario: scenarios['even-8']! });
+    world.sandbox.faults.stallRelocations(true); // keep the drain in progress
+    await world.startWorker();
+    await world.submit(7);
+    const running = await world.runningOperation((s) => s.phase === 'draining');
+    const result = await runCli(['plan', 'production', '6', '--config', await world.writeConfigFile()]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`running:\\s+${running.workflowId} \\(a new target supersedes it\\)`));
+    assert.match(result.stdout, /_name:es-data-7 \(may belong to the running operation\)/);
+    world.sandbox.faults.stallRelocations(false);
+  });
+
+  it('a target outside the guards is bad input: exit 2, the field named, nothing read', async () => {
+    world = await World.start({ scenario: scenarios['even-8']! });
+    const configFile = await world.writeConfigFile();
+    const result = await runCli(['plan', 'production', '2', '--config', configFile]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim(), 'es-scaler: replicas: expected at least minReplicas (3), found 2');
+    assert.equal(world.sandbox.requests.length, 0);
+  });
+});
