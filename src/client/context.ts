@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { configPath, loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { temporalTarget } from '../worker/temporal-connection.js';
+import { withTemporalOverrides } from '../worker/temporal-connection.js';
 
 export interface CliContext {
   config: Config;
@@ -14,11 +14,9 @@ export interface CliContext {
 
 export async function cliContext(configFlag: string | undefined, out: (line: string) => void): Promise<CliContext> {
   const configFile = configPath(configFlag);
-  const loaded = await loadConfigFile(configFile);
   // TEMPORAL_ADDRESS / _NAMESPACE / _TASK_QUEUE override the file, for the CLI as for the worker,
   // so targets and schedules go to the task queue the worker really polls.
-  const target = temporalTarget(loaded);
-  const config: Config = { ...loaded, temporal: { address: target.address, namespace: target.namespace, taskQueue: target.taskQueue } };
+  const { config, target } = withTemporalOverrides(await loadConfigFile(configFile));
   let connection: Connection | undefined;
   return {
     config,

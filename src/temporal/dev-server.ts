@@ -25,9 +25,9 @@ export function temporalCliPath(): string {
   throw new Error('No Temporal CLI known: run `npm run setup` first (it finds or builds one).');
 }
 
-export async function startDevServer(options: { ui?: boolean; host?: string } = {}): Promise<DevServer> {
+export async function startDevServer(options: { ui?: boolean; host?: string; port?: number } = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
-  const port = await freePort(host);
+  const port = options.port ?? (await freePort(host));
   const uiPort = options.ui ? await freePort(host) : undefined;
   const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--log-level', 'error'];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));

@@ -1,29 +1,29 @@
 // The worker process: `node lib/src/worker/main.js` (ES_SCALER_CONFIG names the config file).
-// SIGTERM/SIGINT start a graceful shutdown: running activities get ES_SCALER_SHUTDOWN_GRACE to
-// finish; a drain still waiting then is picked up by the next worker from workflow history.
+// Health and metrics endpoints come up first; the worker then connects to Temporal, retrying
+// while Temporal is unreachable (not ready, but alive). SIGTERM/SIGINT start a graceful
+// shutdown: running activities get ES_SCALER_SHUTDOWN_GRACE to finish; a drain still waiting
+// then is resumed by the next worker from the workflow history.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
 import { configPath, loadConfigFile } from '../config/load.js';
 import { startHealthServer, WorkerHealth } from './health.js';
-import { installRuntime } from './runtime.js';
-import { temporalTarget } from './temporal-connection.js';
+import { installRuntime, logLine } from './runtime.js';
+import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
 import { createScalerWorker } from './worker.js';
 
 const env = process.env;
 const shutdownGraceMs = parseDuration(env.ES_SCALER_SHUTDOWN_GRACE ?? '60s');
 if (shutdownGraceMs === undefined) throw new Error('ES_SCALER_SHUTDOWN_GRACE: expected a duration like "60s"');
-const healthPort = Number(env.ES_SCALER_HEALTH_PORT ?? 8080);
-const metricsPort = Number(env.ES_SCALER_METRICS_PORT ?? 9464);
 const host = env.ES_SCALER_LISTEN_HOST ?? '0.0.0.0';
 
-installRuntime({ metricsAddress: `${host}:${metricsPort}` });
+installRuntime({ metricsAddress: `${host}:${env.ES_SCALER_METRICS_PORT ?? 9464}` });
 const health = new WorkerHealth();
-const healthServer = await startHealthServer(health, healthPort, host);
+const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
 
-const config = await loadConfigFile(configPath());
-const target = temporalTarget(config);
-const nativeConnection = await NativeConnection.connect(target.connection);
+const { config, target } = withTemporalOverrides(await loadConfigFile(configPath()));
+const nativeConnection = await connectWithRetry(target);
 const clientConnection = await Connection.connect(target.connection);
 const client = new Client({ connection: clientConnection, namespace: target.namespace });
 const { worker, connections } = await createScalerWorker({
@@ -36,12 +36,24 @@ const { worker, connections } = await createScalerWorker({
 });
 health.attach(worker);
 const running = worker.run();
-console.log(JSON.stringify({ time: new Date().toISOString(), level: 'INFO', message: 'worker polling', taskQueue: target.taskQueue, address: target.address, namespace: target.namespace }));
+logLine('INFO', 'worker polling', { taskQueue: target.taskQueue, address: target.address, namespace: target.namespace });
 try {
   await running;
+  logLine('INFO', 'worker stopped');
 } finally {
   healthServer.close();
   await connections.close();
   await clientConnection.close();
   await nativeConnection.close();
+}
+
+async function connectWithRetry({ connection, address }: TemporalTarget): Promise<NativeConnection> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect(connection);
+    } catch (err) {
+      logLine('WARN', 'waiting for Temporal', { address, attempt, error: (err as Error).message });
+      await sleep(Math.min(1_000 * attempt, 10_000));
+    }
+  }
 }

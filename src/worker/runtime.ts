@@ -2,11 +2,14 @@
 // exporter that serves the SDK's metrics together with es-scaler's own (src/workflows/metrics.ts).
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
+export function logLine(level: LogLevel, message: string, meta: Record<string, unknown> = {}, time = new Date()): void {
+  process.stdout.write(`${JSON.stringify({ time: time.toISOString(), level, message, ...meta })}\n`);
+}
+
 export function installRuntime(options: { metricsAddress?: string; logLevel?: LogLevel }): void {
-  const logger = new DefaultLogger(options.logLevel ?? 'INFO', ({ level, message, meta, timestampNanos }) => {
-    const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-    process.stdout.write(`${JSON.stringify({ time, level, message, ...meta })}\n`);
-  });
+  const logger = new DefaultLogger(options.logLevel ?? 'INFO', ({ level, message, meta, timestampNanos }) =>
+    logLine(level, message, meta, new Date(Number(timestampNanos / 1_000_000n))),
+  );
   Runtime.install({
     logger,
     telemetryOptions: {

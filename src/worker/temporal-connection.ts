@@ -38,3 +38,12 @@ export function temporalTarget(config: Config, env: NodeJS.ProcessEnv = process.
     connection,
   };
 }
+
+/** The config with the environment's Temporal settings in force, and how to connect. */
+export function withTemporalOverrides(config: Config, env: NodeJS.ProcessEnv = process.env): { config: Config; target: TemporalTarget } {
+  const target = temporalTarget(config, env);
+  return {
+    config: { ...config, temporal: { address: target.address, namespace: target.namespace, taskQueue: target.taskQueue } },
+    target,
+  };
+}

@@ -2,6 +2,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { ClusterConnections, createActivities } from '../activities/index.js';
+import { activityLogAttributes } from '../activities/log-attributes.js';
 import type { Config } from '../config/schema.js';
 import { workflowSource } from './workflow-bundle.js';
 
@@ -23,6 +24,7 @@ export async function createScalerWorker(options: ScalerWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : workflowSource()),
+    interceptors: { activity: [activityLogAttributes] },
     activities: createActivities({ client: options.client, config: options.config, connections }),
     shutdownGraceTime: options.shutdownGraceTime ?? '60s',
   });

@@ -9,13 +9,15 @@ import { packageRoot } from '../util/paths.js';
 
 export const WORKFLOW_BUNDLE_PATH = join(packageRoot, 'lib', 'workflow-bundle.js');
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+const WORKFLOW_INTERCEPTORS = [fileURLToPath(new URL('../workflows/log-attributes.js', import.meta.url))];
 
 export async function buildWorkflowBundle(path = WORKFLOW_BUNDLE_PATH): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTORS });
   await writeFile(path, code);
 }
 
 /** The prebuilt bundle when there is one, else bundle from source (development only). */
-export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return existsSync(WORKFLOW_BUNDLE_PATH) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'interceptors'> {
+  if (existsSync(WORKFLOW_BUNDLE_PATH)) return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  return { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTORS } };
 }

@@ -3,6 +3,7 @@
 // the exclusion this operation added.
 import { ApplicationFailure } from '@temporalio/workflow';
 import { formatEntry, type ExclusionEntry } from '../domain/exclusion-list.js';
+import { excludedNodeNames } from '../domain/drain-sequence.js';
 import { podsToRemove, podOrdinal } from '../domain/scale-plan.js';
 import { preflightAllows, preflightDrain } from '../domain/zone-preflight.js';
 import { calls, watchers } from './activity-proxies.js';
@@ -52,7 +53,7 @@ async function preflight(op: OperationState, policy: ClusterPolicy, pod: string)
     nodes: state.nodes,
     shards: state.shards,
     awareness: state.awareness,
-    excludedNodes: excludedNodeNames(state),
+    excludedNodes: excludedNodeNames(state.nodes, state.exclusions),
   });
   op.status.preflight = result;
   op.note(`pre-flight ${result.verdict === 'ok' ? 'ok' : 'WARNING'}: ${result.summary}`);
@@ -64,12 +65,6 @@ async function preflight(op: OperationState, policy: ClusterPolicy, pod: string)
     );
   }
   return state;
-}
-
-function excludedNodeNames(state: AllocationState): string[] {
-  const names = new Set(state.exclusions._name ?? []);
-  const ips = new Set(state.exclusions._ip ?? []);
-  return state.nodes.filter((n) => names.has(n.name) || ips.has(n.ip)).map((n) => n.name);
 }
 
 function exclusionEntryFor(pod: string, state: AllocationState, policy: ClusterPolicy): ExclusionEntry {

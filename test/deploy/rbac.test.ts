@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
   grantedRbacRules,
   missingRules,
@@ -10,8 +9,6 @@ import {
   type RecordedRequest,
   type RoleLike,
 } from '../../src/deploy-check/rbac.js';
-import { loadYamlDocuments } from '../../src/deploy-check/manifests.js';
-import { packageRoot } from '../../src/util/paths.js';
 
 const k8s = (method: string, path: string): RecordedRequest => ({ api: 'k8s', method, path });
 const keys = (rules: RbacRule[]) => rules.map(ruleKey);
@@ -132,28 +129,5 @@ describe('missingRules and unusedRules', () => {
     const required = [need('', 'pods', 'list', true)];
     const granted = [need('', 'pods', 'list', true), need('', 'pods', 'get', true), need('', 'pods', 'list', false)];
     assert.deepEqual(keys(unusedRules(required, granted)), ['core/pods:get (namespaced)', 'core/pods:list (cluster)']);
-  });
-});
-
-describe('the deploy manifests grant exactly what the worker contract needs', () => {
-  // The Kubernetes calls the activities make, per the worker contract (one of each shape).
-  const contractRequests: RecordedRequest[] = [
-    k8s('GET', '/apis/apps/v1/namespaces/search/statefulsets/es-data'),
-    k8s('GET', '/apis/apps/v1/namespaces/search/statefulsets/es-data/scale'),
-    k8s('PUT', '/apis/apps/v1/namespaces/search/statefulsets/es-data/scale'),
-    k8s('PATCH', '/apis/apps/v1/namespaces/search/statefulsets/es-data/scale'),
-    k8s('GET', '/api/v1/namespaces/search/pods?labelSelector=app%3Des-data'),
-    k8s('GET', '/api/v1/namespaces/search/pods/es-data-5'),
-    k8s('GET', '/api/v1/nodes/node-a-1'),
-  ];
-
-  it('is sufficient and minimal', async () => {
-    const base = join(packageRoot, 'deploy', 'kubernetes', 'base');
-    const [role] = await loadYamlDocuments(join(base, 'role.yaml'));
-    const [clusterRole] = await loadYamlDocuments(join(base, 'clusterrole.yaml'));
-    const granted = grantedRbacRules(role?.object as RoleLike, clusterRole?.object as RoleLike);
-    const required = requiredRbacRules(contractRequests);
-    assert.deepEqual(keys(missingRules(required, granted)), [], 'permissions the worker needs but is not granted');
-    assert.deepEqual(keys(unusedRules(required, granted)), [], 'permissions granted that the worker does not use');
   });
 });

@@ -1,6 +1,5 @@
 // A test world: a sandbox cluster, a config naming it, and an es-scaler worker on the shared
-// Temporal dev server (in this process, or as a child process that a test can kill).
-import { spawn, type ChildProcess } from 'node:child_process';
+// Temporal dev server (in this process, or as a child process that a test can kill or stop).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +12,13 @@ import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { submitTarget, clusterWorkflowIdOf } from '../../src/client/submit-target.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
-import { stopProcess, track, waitForExit } from '../../src/util/child-processes.js';
-import { packageRoot } from '../../src/util/paths.js';
-import { freePort } from '../../src/util/ports.js';
 import { createScalerWorker } from '../../src/worker/worker.js';
 import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle.js';
 import type { clusterWorkflow, scaleOperation } from '../../src/workflows/index.js';
 import type { ClusterStatus, OperationStatus } from '../../src/workflows/types.js';
 import { eventually } from './eventually.js';
 import { sharedTemporal } from './temporal.js';
+import { WorkerProcess } from './worker-process.js';
 
 export const CLUSTER = 'production';
 
@@ -34,7 +31,7 @@ export interface WorldOptions {
 
 export class World {
   private inProcess?: { worker: Worker; running: Promise<void>; close: () => Promise<void> };
-  private child?: ChildProcess;
+  private workerProcess?: WorkerProcess;
 
   private constructor(
     readonly sandbox: Sandbox,
@@ -101,38 +98,18 @@ export class World {
     return configFile;
   }
 
-  async startWorkerProcess(env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    const configFile = await this.writeConfigFile();
-    const child = track(
-      spawn(process.execPath, [join(packageRoot, 'lib/src/worker/main.js')], {
-        env: {
-          ...process.env,
-          ES_SCALER_CONFIG: configFile,
-          ES_SCALER_SHUTDOWN_GRACE: '2s',
-          ES_SCALER_LISTEN_HOST: '127.0.0.1',
-          ES_SCALER_HEALTH_PORT: String(await freePort()),
-          ES_SCALER_METRICS_PORT: String(await freePort()),
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually('the worker process to poll', () => {
-      if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
-      return output.includes('worker polling');
-    });
-    this.child = child;
-    return child;
+  /** The worker as its own process, for crash and shutdown tests; resolves once it polls. */
+  async startWorkerProcess(env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn(await this.writeConfigFile(), env);
+    this.workerProcess = worker;
+    await worker.waitFor('worker polling');
+    return worker;
   }
 
   async killWorkerProcess(): Promise<void> {
-    const child = this.child!;
-    child.kill('SIGKILL');
-    await waitForExit(child, 5_000);
-    this.child = undefined;
+    this.workerProcess!.kill('SIGKILL');
+    await this.workerProcess!.exited(5_000);
+    this.workerProcess = undefined;
   }
 
   private configAsFile() {
@@ -186,7 +163,7 @@ export class World {
     try {
       await this.clusterHandle().terminate('test over').catch(() => undefined);
       await this.inProcess?.close();
-      if (this.child) await stopProcess(this.child);
+      await this.workerProcess?.stop();
     } finally {
       await this.sandbox.close();
       await rm(this.tempDir, { recursive: true, force: true });
