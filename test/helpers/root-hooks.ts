@@ -1,9 +1,9 @@
-// Mocha root hooks: quiet SDK logs, and one Temporal dev server for the whole run, stopped at the
+// Mocha root hooks: SDK logs only on errors (failed operations are expected in tests), and one Temporal dev server for the whole run, stopped at the
 // end whatever happened.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { stopSharedTemporal } from './temporal.js';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 export const mochaHooks = {
   async afterAll(): Promise<void> {

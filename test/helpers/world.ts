@@ -170,3 +170,20 @@ export class World {
     }
   }
 }
+
+/** For a describe block: returns `start`, and closes each test's world after it, pass or fail. */
+export function worldPerTest(): (options: WorldOptions) => Promise<World> {
+  let current: World | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => (current = await World.start(options));
+}
+
+/** Starts a scale-in whose drain cannot finish until relocations are released again. */
+export async function holdDrainAt(world: World, replicas: number) {
+  world.sandbox.faults.stallRelocations(true);
+  await world.submit(replicas);
+  return world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+}

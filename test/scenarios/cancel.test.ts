@@ -5,23 +5,17 @@ import { promisify } from 'node:util';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { temporalCliPath } from '../../src/temporal/dev-server.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
-import { World } from '../helpers/world.js';
+import { holdDrainAt, worldPerTest } from '../helpers/world.js';
 
 const run = promisify(execFile);
 
 describe('S3: cancel from outside mid-drain', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   it('`temporal workflow cancel` removes the exclusion, leaves replicas, and the result reports compensation', async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
-    world.sandbox.faults.stallRelocations(true); // keep the drain in progress
+    const world = await startWorld({ scenario: scenarios['even-8']! });
     await world.startWorker();
-    await world.submit(7);
-    const draining = await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    const draining = await holdDrainAt(world, 7);
     assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-data-7' });
 
     await run(temporalCliPath(), [

@@ -4,20 +4,16 @@ import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
 import { eventually } from '../helpers/eventually.js';
-import { World } from '../helpers/world.js';
+import { worldPerTest } from '../helpers/world.js';
 
 const POLL_MS = 500;
 const STALL_AFTER_MS = 30_000;
 
 describe('S2: the incident night', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   it('shows the awareness reason while stuck; the morning target supersedes, cleans up, and grows to 8', async () => {
-    world = await World.start({
+    const world = await startWorld({
       scenario: scenarios.incident!,
       cluster: { awarenessPolicy: 'allow', pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms`, maxReplicas: 8 },
     });

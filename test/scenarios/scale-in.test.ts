@@ -2,17 +2,13 @@
 import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
-import { World } from '../helpers/world.js';
+import { worldPerTest } from '../helpers/world.js';
 
 describe('scale-in', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   it('S1: 8 → 6 removes pods 7 then 6, cleans its exclusions, loses no shard', async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
+    const world = await startWorld({ scenario: scenarios['even-8']! });
     await world.startWorker();
     await world.submit(6);
 
@@ -31,7 +27,7 @@ describe('scale-in', function () {
   });
 
   it('a drain that cannot progress fails after stallAfter with Elasticsearch’s reason, not retrying all night', async () => {
-    world = await World.start({ scenario: scenarios.incident!, cluster: { awarenessPolicy: 'allow', stallAfter: '3s' } });
+    const world = await startWorld({ scenario: scenarios.incident!, cluster: { awarenessPolicy: 'allow', stallAfter: '3s' } });
     await world.startWorker();
     await world.submit(6);
 
@@ -51,7 +47,7 @@ describe('scale-in', function () {
   });
 
   it('refuses at pre-flight, before excluding anything, when awarenessPolicy is refuse', async () => {
-    world = await World.start({ scenario: scenarios.incident!, cluster: { awarenessPolicy: 'refuse' } });
+    const world = await startWorld({ scenario: scenarios.incident!, cluster: { awarenessPolicy: 'refuse' } });
     await world.startWorker();
     await world.submit(6);
 

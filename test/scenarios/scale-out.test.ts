@@ -2,18 +2,14 @@
 import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';
-import { World } from '../helpers/world.js';
+import { worldPerTest } from '../helpers/world.js';
 
 describe('S7: scale-out', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   it('6 → 8: the StatefulSet grows, es-data-6 and -7 join, the cluster is green', async () => {
     const even8 = scenarios['even-8']!;
-    world = await World.start({ scenario: { ...even8, zones: even8.zones.slice(0, 6) } });
+    const world = await startWorld({ scenario: { ...even8, zones: even8.zones.slice(0, 6) } });
     await world.startWorker();
     await world.submit(8);
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';
-import { World } from '../helpers/world.js';
+import { worldPerTest } from '../helpers/world.js';
 
 const ZOMBIE_AND_FOREIGN = {
   persistent: {
@@ -13,31 +13,27 @@ const ZOMBIE_AND_FOREIGN = {
 };
 
 describe('S5: stale exclusions', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   async function scaleInWithLeftovers(sweepStaleExclusions: boolean) {
-    world = await World.start({ scenario: { ...scenarios['even-8']!, settings: ZOMBIE_AND_FOREIGN }, cluster: { sweepStaleExclusions } });
+    const world = await startWorld({ scenario: { ...scenarios['even-8']!, settings: ZOMBIE_AND_FOREIGN }, cluster: { sweepStaleExclusions } });
     await world.startWorker();
     await world.submit(7);
     const [record] = await world.finishedOperations(1);
     assert.equal(record!.outcome, 'succeeded', record!.detail);
-    return world.operationHandle(record!.workflowId).query(operationStatusQuery);
+    return { world, status: await world.operationHandle(record!.workflowId).query(operationStatusQuery) };
   }
 
   it('are reported and left alone by default', async () => {
-    const status = await scaleInWithLeftovers(false);
+    const { world, status } = await scaleInWithLeftovers(false);
     assert.deepEqual(status.staleExclusions.sort(), ['_ip:10.99.0.1', '_name:es-data-3', '_name:es-master-9']);
     assert.deepEqual(status.sweptExclusions, []);
-    assert.deepEqual(world!.sandbox.exclusions(), { _name: 'es-data-3,es-master-9', _ip: '10.99.0.1' });
+    assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-data-3,es-master-9', _ip: '10.99.0.1' });
   });
 
   it('with sweepStaleExclusions, the leftover naming one of our pods goes; foreign entries stay', async () => {
-    const status = await scaleInWithLeftovers(true);
+    const { world, status } = await scaleInWithLeftovers(true);
     assert.deepEqual(status.sweptExclusions, ['_name:es-data-3']);
-    assert.deepEqual(world!.sandbox.exclusions(), { _name: 'es-master-9', _ip: '10.99.0.1' });
+    assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-master-9', _ip: '10.99.0.1' });
   });
 });

@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
-import { World } from '../helpers/world.js';
+import { holdDrainAt, worldPerTest } from '../helpers/world.js';
 
 describe('S4: worker killed mid-drain', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   it('a new worker process finishes the operation; the exclusion list ends empty', async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
-    world.sandbox.faults.stallRelocations(true);
+    const world = await startWorld({ scenario: scenarios['even-8']! });
     await world.startWorkerProcess();
-    await world.submit(7);
-    await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    await holdDrainAt(world, 7);
     assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-data-7' });
 
     await world.killWorkerProcess();

@@ -5,7 +5,7 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js
 import { freePort } from '../../src/util/ports.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
 import { eventually } from '../helpers/eventually.js';
-import { World } from '../helpers/world.js';
+import { holdDrainAt, World } from '../helpers/world.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
 
 describe('worker process', function () {
@@ -35,10 +35,8 @@ describe('worker process', function () {
 
   it('SIGTERM mid-drain: exits cleanly within its grace time, and the next worker finishes the operation', async () => {
     world = await World.start({ scenario: scenarios['even-8']! });
-    world.sandbox.faults.stallRelocations(true);
     const first = await world.startWorkerProcess({ ES_SCALER_SHUTDOWN_GRACE: '2s' });
-    await world.submit(7);
-    await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    await holdDrainAt(world, 7);
 
     const stoppingAt = Date.now();
     first.kill('SIGTERM');
@@ -59,10 +57,8 @@ describe('worker process', function () {
 
   it('logs JSON lines with the cluster and workflow id, and exposes operation metrics', async () => {
     world = await World.start({ scenario: scenarios['even-8']! });
-    world.sandbox.faults.stallRelocations(true);
     worker = await world.startWorkerProcess();
-    await world.submit(7);
-    await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    await holdDrainAt(world, 7);
     await world.submit(8); // supersedes: the drain is cancelled and compensated
     await world.finishedOperations(2);
 
