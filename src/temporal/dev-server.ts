@@ -14,6 +14,8 @@ export interface DevServer {
   address: string;
   namespace: string;
   uiUrl?: string;
+  /** The `temporal` process, so callers (the demo, its test) can show and check it. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startDevServer(options: { ui?: boolean; host?: string; por
     address,
     namespace: 'default',
     uiUrl: uiPort ? `http://${host}:${uiPort}` : undefined,
+    pid: child.pid,
     stop: () => stopProcess(child),
   };
 }
