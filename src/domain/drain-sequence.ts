@@ -3,7 +3,7 @@
 // the earlier drains leave it: the drained node gone (its zone may go with it), and its shard
 // copies moved to a node that allocation awareness allows. Which node exactly is Elasticsearch's
 // balancer's choice; the prediction takes the allowed node holding the fewest copies.
-import { preflightAllows, preflightDrain, allowedDestinations, type AwarenessSettings, type NodeView, type PreflightResult, type ShardCopy } from './zone-preflight.js';
+import { preflightAllows, preflightDrain, ShardPlacement, type AwarenessSettings, type NodeView, type PreflightResult, type ShardCopy } from './zone-preflight.js';
 
 export interface DrainSequenceInput {
   /** In drain order (highest ordinal first, as scale-plan's podsToRemove gives them). */
@@ -62,20 +62,19 @@ function stopAt(pod: string, preflight: PreflightResult, allowed: boolean): Drai
   return undefined;
 }
 
-/** The shard copies once `pod` has drained: each of its copies on an allowed node, or dropped if none. */
+/** The shard copies once `pod` has drained: each of its copies on the least loaded allowed node, or dropped if none. */
 function afterDrain(pod: string, state: { nodes: NodeView[]; shards: ShardCopy[]; awareness: AwarenessSettings; excludedNodes: string[] }): ShardCopy[] {
-  let shards = state.shards.filter((s) => s.node !== pod);
-  for (const copy of state.shards.filter((s) => s.node === pod)) {
-    const options = allowedDestinations(copy, { node: pod, nodes: state.nodes, shards: [...shards, copy], awareness: state.awareness, excludedNodes: state.excludedNodes });
-    const target = leastLoaded(options, shards);
-    if (target) shards = [...shards, { ...copy, node: target.name }];
+  const placement = new ShardPlacement({ ...state, node: pod });
+  for (const copy of placement.copiesOn(pod)) {
+    const target = leastLoaded(placement.allowedDestinations(copy), placement);
+    if (target) placement.move(copy, target.name);
+    else placement.remove(copy);
   }
-  return shards;
+  return placement.shards();
 }
 
-function leastLoaded(options: NodeView[], shards: ShardCopy[]): NodeView | undefined {
-  const load = (node: NodeView) => shards.filter((s) => s.node === node.name).length;
-  return [...options].sort((a, b) => load(a) - load(b) || a.name.localeCompare(b.name))[0];
+function leastLoaded(options: NodeView[], placement: ShardPlacement): NodeView | undefined {
+  return [...options].sort((a, b) => placement.load(a.name) - placement.load(b.name) || a.name.localeCompare(b.name))[0];
 }
 
 /** The nodes an exclusion list (attribute → entries) keeps shards off, by `_name` or `_ip`. */

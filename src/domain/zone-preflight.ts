@@ -51,19 +51,11 @@ export interface PreflightInput {
 }
 
 export function preflightDrain(input: PreflightInput): PreflightResult {
-  const { node, nodes, shards, awareness } = input;
-  const unavailable = new Set([...input.excludedNodes, node]);
-  const drained = nodes.find((n) => n.name === node);
-  const emptiedZones = awareness.attributes.flatMap((attribute) => {
-    const value = drained?.attributes[attribute];
-    if (value === undefined) return [];
-    const others = nodes.filter((n) => !unavailable.has(n.name) && n.attributes[attribute] === value);
-    return others.length === 0 ? [{ attribute, value }] : [];
-  });
-
+  const placement = new ShardPlacement(input);
+  const emptiedZones = placement.emptiedZones();
   const blockedShards: BlockedShard[] = [];
-  for (const copy of shards.filter((s) => s.node === node)) {
-    const options = destinations(copy, input);
+  for (const copy of placement.copiesOn(input.node)) {
+    const options = placement.destinations(copy);
     if (options.length === 0) {
       blockedShards.push({ ...shardId(copy), reason: 'no other node can hold a copy of this shard' });
       continue;
@@ -72,51 +64,119 @@ export function preflightDrain(input: PreflightInput): PreflightResult {
   }
 
   const verdict: PreflightVerdict = blockedShards.length > 0 ? 'blocked' : emptiedZones.length > 0 ? 'empties-zone' : 'ok';
-  return { node, verdict, emptiedZones, blockedShards, summary: summarise(node, verdict, emptiedZones, blockedShards) };
+  return { node: input.node, verdict, emptiedZones, blockedShards, summary: summarise(input.node, verdict, emptiedZones, blockedShards) };
 }
 
-/** The nodes that may take `copy` when `input.node` drains, as allocation awareness decides. */
-export function allowedDestinations(copy: ShardCopy, input: PreflightInput): NodeView[] {
-  return destinations(copy, input)
-    .filter((o) => o.refusal === undefined)
-    .map((o) => o.target);
-}
+/**
+ * Where every shard copy is while `input.node` drains, indexed once (by node, by shard, attribute
+ * values per awareness attribute) so that questions about each copy do not rescan the cluster.
+ * `move` lets a prediction play the drain forward.
+ */
+export class ShardPlacement {
+  private readonly nodeByName: Map<string, NodeView>;
+  private readonly unavailable: Set<string>;
+  private readonly valueCount: Map<string, number>;
+  private readonly copiesByShard = new Map<string, ShardCopy[]>();
+  private readonly copiesByNode = new Map<string, ShardCopy[]>();
 
-/** Every node that could hold another copy of `copy`'s shard, with awareness's refusal if any. */
-function destinations(copy: ShardCopy, input: PreflightInput): { target: NodeView; refusal?: string }[] {
-  const { node, nodes, shards, awareness } = input;
-  const unavailable = new Set([...input.excludedNodes, node]);
-  const drained = nodes.find((n) => n.name === node);
-  const siblings = shards.filter((s) => s.index === copy.index && s.shard === copy.shard);
-  return nodes
-    .filter((n) => !unavailable.has(n.name) && !siblings.some((s) => s.node === n.name))
-    .map((target) => ({ target, refusal: awarenessRefusal(copy, siblings, drained, target, nodes, awareness) }));
-}
+  constructor(private readonly input: PreflightInput) {
+    this.nodeByName = new Map(input.nodes.map((n) => [n.name, n]));
+    this.unavailable = new Set([...input.excludedNodes, input.node]);
+    this.valueCount = new Map(
+      input.awareness.attributes.map((attribute) => {
+        const values = new Set(input.nodes.map((n) => n.attributes[attribute]).filter((v): v is string => v !== undefined));
+        for (const forced of input.awareness.forcedValues[attribute] ?? []) values.add(forced);
+        return [attribute, values.size];
+      }),
+    );
+    for (const copy of input.shards) this.place(copy);
+  }
 
-/** Why awareness refuses moving `copy` onto `target`, or undefined when it allows it. */
-function awarenessRefusal(
-  copy: ShardCopy,
-  siblings: ShardCopy[],
-  source: NodeView | undefined,
-  target: NodeView,
-  nodes: NodeView[],
-  awareness: AwarenessSettings,
-): string | undefined {
-  for (const attribute of awareness.attributes) {
-    const targetValue = target.attributes[attribute];
-    if (targetValue === undefined || targetValue === source?.attributes[attribute]) continue;
-    const values = new Set([
-      ...nodes.map((n) => n.attributes[attribute]).filter((v): v is string => v !== undefined),
-      ...(awareness.forcedValues[attribute] ?? []),
-    ]);
-    const maxPerValue = Math.ceil(copy.copies / values.size);
-    const holderValues = siblings.map((s) => nodes.find((n) => n.name === s.node)?.attributes[attribute]);
-    const after = holderValues.filter((v) => v === targetValue).length + 1;
-    if (after > maxPerValue) {
-      return `${copy.copies} copies over ${values.size} values of [${attribute}] allow at most ${maxPerValue} per value; ${attribute}=${targetValue} would hold ${after}`;
+  copiesOn(node: string): ShardCopy[] {
+    return [...(this.copiesByNode.get(node) ?? [])];
+  }
+
+  load(node: string): number {
+    return this.copiesByNode.get(node)?.length ?? 0;
+  }
+
+  /** All copies, as they are after the moves made so far. */
+  shards(): ShardCopy[] {
+    return [...this.copiesByNode.values()].flat();
+  }
+
+  /** Awareness values left without an allocatable node once the node is drained. */
+  emptiedZones(): { attribute: string; value: string }[] {
+    const drained = this.nodeByName.get(this.input.node);
+    return this.input.awareness.attributes.flatMap((attribute) => {
+      const value = drained?.attributes[attribute];
+      if (value === undefined) return [];
+      const others = this.input.nodes.some((n) => !this.unavailable.has(n.name) && n.attributes[attribute] === value);
+      return others ? [] : [{ attribute, value }];
+    });
+  }
+
+  /** Every node that could hold another copy of `copy`'s shard, with awareness's refusal if any. */
+  destinations(copy: ShardCopy): { target: NodeView; refusal?: string }[] {
+    const holders = new Set(this.siblings(copy).map((s) => s.node));
+    return this.input.nodes
+      .filter((n) => !this.unavailable.has(n.name) && !holders.has(n.name))
+      .map((target) => ({ target, refusal: this.awarenessRefusal(copy, target) }));
+  }
+
+  /** The nodes that may take `copy` when the node drains, as allocation awareness decides. */
+  allowedDestinations(copy: ShardCopy): NodeView[] {
+    return this.destinations(copy)
+      .filter((o) => o.refusal === undefined)
+      .map((o) => o.target);
+  }
+
+  move(copy: ShardCopy, target: string): void {
+    this.remove(copy);
+    this.place({ ...copy, node: target });
+  }
+
+  /** Drops a copy that has nowhere to go. */
+  remove(copy: ShardCopy): void {
+    for (const [map, key] of [[this.copiesByShard, shardKey(copy)], [this.copiesByNode, copy.node]] as const) {
+      const list = map.get(key) ?? [];
+      const i = list.indexOf(copy);
+      if (i >= 0) list.splice(i, 1);
     }
   }
-  return undefined;
+
+  private place(copy: ShardCopy): void {
+    for (const [map, key] of [[this.copiesByShard, shardKey(copy)], [this.copiesByNode, copy.node]] as const) {
+      const list = map.get(key);
+      if (list) list.push(copy);
+      else map.set(key, [copy]);
+    }
+  }
+
+  private siblings(copy: ShardCopy): ShardCopy[] {
+    return this.copiesByShard.get(shardKey(copy)) ?? [];
+  }
+
+  /** Why awareness refuses moving `copy` onto `target`, or undefined when it allows it. */
+  private awarenessRefusal(copy: ShardCopy, target: NodeView): string | undefined {
+    const source = this.nodeByName.get(copy.node);
+    for (const attribute of this.input.awareness.attributes) {
+      const targetValue = target.attributes[attribute];
+      if (targetValue === undefined || targetValue === source?.attributes[attribute]) continue;
+      const values = this.valueCount.get(attribute)!;
+      const maxPerValue = Math.ceil(copy.copies / values);
+      const inTarget = this.siblings(copy).filter((s) => this.nodeByName.get(s.node)?.attributes[attribute] === targetValue).length;
+      const after = inTarget + 1;
+      if (after > maxPerValue) {
+        return `${copy.copies} copies over ${values} values of [${attribute}] allow at most ${maxPerValue} per value; ${attribute}=${targetValue} would hold ${after}`;
+      }
+    }
+    return undefined;
+  }
+}
+
+function shardKey(copy: ShardCopy): string {
+  return `${copy.index}\u0000${copy.shard}`;
 }
 
 function shardId(copy: ShardCopy) {
