@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
 import { InputError } from '../domain/input-error.js';
+import { demoCommand, demoHelp } from '../demo/command.js';
 import { cancelCommand, cancelHelp } from './commands/cancel.js';
 import { planCommand, planHelp } from './commands/plan.js';
 import { scaleCommand, scaleHelp } from './commands/scale.js';
@@ -16,6 +17,12 @@ interface Flags {
   note?: string;
 }
 
+interface DemoFlags {
+  ci: boolean;
+  keepRunning: boolean;
+  naive: boolean;
+}
+
 interface Command {
   /** One line for the top-level usage. */
   summary: string;
@@ -24,7 +31,9 @@ interface Command {
   helpFor?(args: string[]): string;
   /** Rejects bad arguments before the config is loaded. */
   check?(args: string[]): void;
-  run(ctx: CliContext, args: string[], flags: Flags): Promise<void>;
+  run?(ctx: CliContext, args: string[], flags: Flags): Promise<void>;
+  /** A command that needs no config file (the demo brings its own); returns the exit code. */
+  standalone?(args: string[], flags: DemoFlags, out: (line: string) => void): Promise<number>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -39,7 +48,15 @@ const COMMANDS: Record<string, Command> = {
     check: checkSchedulesArguments,
     run: schedulesCommand,
   },
+  demo: {
+    summary: 'replay the incident night on a local Temporal dev server and a simulated cluster',
+    help: demoHelp,
+    standalone: demoCommand,
+  },
 };
+
+/** Options only the demo takes. */
+const DEMO_OPTIONS = ['ci', 'keep-running', 'naive'] as const;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -47,6 +64,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'dry-run': { type: 'boolean' },
   note: { type: 'string' },
+  ci: { type: 'boolean' },
+  'keep-running': { type: 'boolean' },
+  naive: { type: 'boolean' },
 } as const;
 
 const USAGE = `es-scaler <command> [arguments] [--config FILE]
@@ -73,9 +93,14 @@ export async function main(argv: string[], out = (line: string) => console.log(l
     return 0;
   }
   command.check?.(args);
+  if (command.standalone) {
+    return command.standalone(args, { ci: values.ci === true, keepRunning: values['keep-running'] === true, naive: values.naive === true }, out);
+  }
+  const demoOnly = DEMO_OPTIONS.find((option) => values[option] !== undefined);
+  if (demoOnly) throw new InputError(`--${demoOnly}: only the demo command takes this option`);
   const ctx = await cliContext(values.config, out);
   try {
-    await command.run(ctx, args, { json: values.json === true, dryRun: values['dry-run'] === true, note: values.note });
+    await command.run!(ctx, args, { json: values.json === true, dryRun: values['dry-run'] === true, note: values.note });
     return 0;
   } finally {
     await ctx.close();

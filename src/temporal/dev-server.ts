@@ -27,7 +27,19 @@ export function temporalCliPath(): string {
   throw new Error('No Temporal CLI known: run `npm run setup` first (it finds or builds one).');
 }
 
-export async function startDevServer(options: { ui?: boolean; host?: string; port?: number } = {}): Promise<DevServer> {
+export interface DevServerOptions {
+  ui?: boolean;
+  host?: string;
+  port?: number;
+  /**
+   * Run the server in its own process group, so that a Ctrl-C in the terminal reaches only this
+   * process, which then stops its worker before the server (the demo). It is still stopped with
+   * this process (stop(), or killed when this process exits).
+   */
+  ownProcessGroup?: boolean;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
   const uiPort = options.ui ? await freePort(host) : undefined;
@@ -35,7 +47,7 @@ export async function startDevServer(options: { ui?: boolean; host?: string; por
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  const child = track(spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const child = track(spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.ownProcessGroup === true }));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
 
