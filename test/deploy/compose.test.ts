@@ -6,6 +6,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { loadScenarioFile } from '../../src/sandbox/scenario.js';
 
 interface Service {
   image?: string;
@@ -105,7 +106,21 @@ describe('docker-compose.yml', () => {
       assert.ok(existsSync(resolve(packageRoot, build.context ?? '.', build.dockerfile ?? 'Dockerfile')), `${name}: Dockerfile exists`);
       assert.equal(resolve(packageRoot, build.context ?? '.', build.dockerfile ?? 'Dockerfile'), join(packageRoot, 'deploy', 'Dockerfile'));
     }
-    assert.deepEqual(services['sandbox-k8s']!.command, ['node', 'lib/src/sandbox/main.js']);
+    assert.deepEqual(services['sandbox-k8s']!.command?.slice(0, 2), ['node', 'lib/src/sandbox/main.js']);
+  });
+
+  it('simulates a StatefulSet whose pods are the Elasticsearch containers, zone for zone', async () => {
+    const sandbox = services['sandbox-k8s']!;
+    const topologyMount = (sandbox.volumes as { source: string; target: string }[]).find((v) => v.target === sandbox.command![2]);
+    assert.ok(topologyMount, 'the topology file given on the command line is mounted');
+    const topology = await loadScenarioFile(resolve(packageRoot, topologyMount.source));
+    const pods = topology.zones.map((zone, ordinal) => ({ name: `${topology.statefulSet}-${ordinal}`, zone }));
+    const esNodes = Object.values(services)
+      .map(environment)
+      .filter((env) => 'node.attr.zone' in env)
+      .map((env) => ({ name: env['node.name'], zone: env['node.attr.zone'] }));
+    assert.deepEqual(pods, esNodes);
+    assert.deepEqual(sandbox.command!.slice(3), ['--host', '0.0.0.0', '--k8s-port', '8001']);
   });
 
   it('points the worker at a valid compose-specific config file that it mounts', () => {
