@@ -45,8 +45,11 @@ TMP="$(mktemp -d "$CACHE_ROOT/.fetch-$ES_VERSION.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
 echo "fetch.sh: downloading and unpacking $ARTIFACT with mvn ..." >&2
-# -C: fail on a checksum mismatch instead of warning.
-if ! mvn -B -C dependency:unpack -Dartifact="$ARTIFACT" -DoutputDirectory="$TMP/x" >"$TMP/mvn.log" 2>&1; then
+# -C: fail on a checksum mismatch instead of warning. Run inside $TMP with the plugin's "already
+# unpacked" markers there too: without a pom, mvn would leave a "${project.basedir}/target" folder in
+# the current directory, and a stale marker would make a later unpack skip silently.
+if ! (cd "$TMP" && mvn -B -C dependency:unpack -Dartifact="$ARTIFACT" -DoutputDirectory="$TMP/x" \
+      -DmarkersDirectory="$TMP/markers" >"$TMP/mvn.log" 2>&1); then
   tail -n 30 "$TMP/mvn.log" >&2 || true
   die "mvn could not fetch $ARTIFACT (not served by Maven Central, or no network?)."
 fi

@@ -6,20 +6,20 @@ import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
-import { isActive, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
+import { isActive, NODE_ROLES, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
 import { simpleMatch, tokens } from './patterns.js';
 import { flattenSettings, nestSettings, type FlatSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
 const ES_VERSION = '8.19.0';
 const BUILD_HASH = createHash('sha1').update(`es-scaler sandbox ${ES_VERSION}`).digest('hex');
-const NODE_ROLES = ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
 const NODE_ROLE_LETTERS = 'cdfhilmrstw';
 const BYTES_PER_DOC = 612;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface EsApiOptions {
   host: string;
+  port?: number;
   cluster: EsCluster;
   faults: Faults;
   requests: RecordedRequest[];
@@ -53,6 +53,7 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
   return startApiServer({
     api: 'es',
     host: opts.host,
+    port: opts.port,
     router,
     requests: opts.requests,
     headers: { 'x-elastic-product': 'Elasticsearch' },

@@ -2,7 +2,7 @@
 import { canAllocate, canRebalance, canRemain, overall, type Decision, type DecisionType } from './deciders.js';
 import { EsException, illegalArgument, indexNotFound } from './es-errors.js';
 import type { EsCluster } from './es-cluster.js';
-import type { EsNode, ShardCopy } from './model.js';
+import { NODE_ROLES, type EsNode, type ShardCopy } from './model.js';
 
 export interface ExplainRequest {
   index?: string;
@@ -85,8 +85,10 @@ function anyUnassigned(cluster: EsCluster, req: ExplainRequest): ShardCopy {
   const unassigned = cluster.copies().filter((c) => c.state === 'UNASSIGNED');
   const copy = unassigned.find((c) => c.primary) ?? unassigned[0];
   if (!copy) {
+    // wording of Elasticsearch 8.19.21, checked against the real-nodes tier
     throw illegalArgument(
-      `There are no unassigned shards in this cluster. Specify an assigned shard in the request body to explain its allocation. See ${DOCS} for more information.`,
+      'No shard was specified in the request which means the response should explain a randomly-chosen unassigned shard, but there are no ' +
+        `unassigned shards in this cluster. To explain the allocation of an assigned shard you must specify the target shard in the request. See ${DOCS} for more information.`,
     );
   }
   return copy;
@@ -134,6 +136,7 @@ function nodeJson(node: EsNode, outer: boolean): Json {
     [outer ? 'name' : 'node_name']: node.name,
     transport_address: `${node.ip}:9300`,
     [outer ? 'attributes' : 'node_attributes']: { ...node.attributes },
+    roles: [...NODE_ROLES],
   };
 }
 

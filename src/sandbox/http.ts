@@ -83,6 +83,8 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
 export interface ApiServerOptions {
   api: RecordedRequest['api'];
   host: string;
+  /** 0 or absent: a free port. */
+  port?: number;
   router: Router;
   requests: RecordedRequest[];
   /** Runs before routing; a response returned here (an injected fault) is sent instead of the route's. */
@@ -107,7 +109,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, opts.host, () => resolve());
+    server.listen(opts.port ?? 0, opts.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const hostInUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;

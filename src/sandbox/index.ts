@@ -60,7 +60,14 @@ function initialSettings(s: Scenario): { persistent: FlatSettings; transient: Fl
   return { persistent: { ...persistent, ...s.settings?.persistent }, transient: { ...s.settings?.transient } };
 }
 
-export async function startSandbox(scenario: Scenario, opts: { host?: string; nodeRuntime?: NodeRuntime } = {}): Promise<Sandbox> {
+export interface SandboxOptions {
+  host?: string;
+  /** Fixed ports (e.g. in docker-compose); free ones by default. */
+  ports?: { k8s?: number; es?: number };
+  nodeRuntime?: NodeRuntime;
+}
+
+export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}): Promise<Sandbox> {
   const s = parseScenario(scenario);
   const timings = { ...DEFAULT_TIMINGS, ...s.timings };
   const host = opts.host ?? '127.0.0.1';
@@ -87,9 +94,9 @@ export async function startSandbox(scenario: Scenario, opts: { host?: string; no
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
-    const k8s = await startK8sApi({ host, sts, faults, requests });
+    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests });
     servers.push(k8s);
-    const es = await startEsApi({ host, cluster, faults, requests, timers });
+    const es = await startEsApi({ host, port: opts.ports?.es, cluster, faults, requests, timers });
     servers.push(es);
     let closing: Promise<void> | undefined;
     return {

@@ -7,6 +7,7 @@ import type { K8sNode, Pod, StatefulSet } from './statefulset.js';
 
 export interface K8sApiOptions {
   host: string;
+  port?: number;
   sts: StatefulSet;
   faults: Faults;
   requests: RecordedRequest[];
@@ -45,6 +46,7 @@ export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
   return startApiServer({
     api: 'k8s',
     host: opts.host,
+    port: opts.port,
     router,
     requests: opts.requests,
     headers: {},

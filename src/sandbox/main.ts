@@ -1,15 +1,18 @@
-// CLI: node lib/src/sandbox/main.js <scenario name | topology file> [--host <address>]
+// CLI: node lib/src/sandbox/main.js <scenario name | topology file> [--host <address>] [--k8s-port N] [--es-port N]
 // Prints K8S_URL=... and ES_URL=... and serves until SIGINT/SIGTERM.
 import { loadScenarioFile, scenarios, startSandbox, type Scenario } from './index.js';
 
-const USAGE = `usage: main.js <scenario name | topology .yaml/.json file> [--host <address>]
+const USAGE = `usage: main.js <scenario name | topology .yaml/.json file> [--host <address>] [--k8s-port N] [--es-port N]
 built-in scenarios: ${Object.keys(scenarios).join(', ')}`;
 
 async function main(args: string[]): Promise<void> {
   let host: string | undefined;
+  const ports: { k8s?: number; es?: number } = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--host') host = args[++i];
+    else if (args[i] === '--k8s-port') ports.k8s = portArgument('--k8s-port', args[++i]);
+    else if (args[i] === '--es-port') ports.es = portArgument('--es-port', args[++i]);
     else if (args[i] === '--help' || args[i] === '-h') return console.log(USAGE);
     else positional.push(args[i]!);
   }
@@ -18,7 +21,7 @@ async function main(args: string[]): Promise<void> {
   const scenario: Scenario = scenarios[source] ?? (await loadScenarioFile(source).catch((err: Error) => {
     throw new Error(`${err.message}\n(not a built-in scenario either)\n${USAGE}`);
   }));
-  const sandbox = await startSandbox(scenario, host === undefined ? {} : { host });
+  const sandbox = await startSandbox(scenario, { ports, ...(host !== undefined && { host }) });
   console.log(`K8S_URL=${sandbox.k8sUrl}`);
   console.log(`ES_URL=${sandbox.esUrl}`);
   console.error(`sandbox "${source}" is up (namespace ${scenario.namespace}, statefulset ${scenario.statefulSet}); stop with Ctrl-C`);
@@ -27,6 +30,12 @@ async function main(args: string[]): Promise<void> {
     process.once('SIGTERM', resolve);
   });
   await sandbox.close();
+}
+
+function portArgument(flag: string, value: string | undefined): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${flag}: expected a port number, found ${JSON.stringify(value)}\n${USAGE}`);
+  return port;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

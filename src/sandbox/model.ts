@@ -1,5 +1,8 @@
 // Data shapes of the simulated Elasticsearch cluster, shared by the allocator, the deciders and the HTTP layer.
 
+/** Roles of every simulated node (a default-roles node), as _nodes and allocation/explain list them. */
+export const NODE_ROLES = ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
+
 export interface EsNode {
   id: string;
   name: string;
@@ -82,6 +85,7 @@ export function describeRouting(r: Routing): string {
   if (r.state === 'INITIALIZING') parts.push(`recovery_source[${r.relocationTarget || c.recoverySource !== 'new' ? 'peer recovery' : 'new shard recovery'}]`);
   parts.push(`s[${r.state}]`);
   parts.push(r.relocationTarget ? `a[id=${r.allocationId}, rId=${c.allocationId}]` : `a[id=${r.allocationId}]`);
+  parts.push('failed_attempts[0]'); // failed relocations of this copy: the sandbox's relocations never fail
   return parts.join(', ');
 }
 

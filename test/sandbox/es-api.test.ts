@@ -94,7 +94,7 @@ describe('sandbox: Elasticsearch API', function () {
     assert.equal(err.meta.statusCode, 400);
     const error = (err.meta.body as { error: { type: string; reason: string } }).error;
     assert.equal(error.type, 'illegal_argument_exception');
-    assert.match(error.reason, /There are no unassigned shards in this cluster/);
+    assert.match(error.reason, /^No shard was specified in the request .* but there are no unassigned shards in this cluster\. To explain the allocation of an assigned shard you must specify the target shard in the request\./);
   });
 
   it('waits in _cluster/health for wait_for_status, and times out with 408', async () => {

@@ -1,0 +1,342 @@
+// The real-Elasticsearch tier: es-scaler's workflows against REAL Elasticsearch node processes, started
+// and stopped as the pods of the sandbox's simulated StatefulSet.
+//   R1  scale-in with documents: exclude → real relocation → pod stopped → exclusion removed; no document lost.
+//   R2  the incident, smaller: the last node of a zone cannot drain under awareness; Elasticsearch's own
+//       allocation/explain text shows in the status; a newer target supersedes and cleans up.
+//   R3  parity: the same R2 run on the simulated cluster gives the same outcome and the same reasons.
+// Needs Java 17+ and (once, to fetch Elasticsearch from Maven Central) Maven; skipped LOUDLY without them.
+import assert from 'node:assert/strict';
+import type { Client } from '@elastic/elasticsearch';
+import {
+  availability,
+  fetchDistribution,
+  pinnedVersion,
+  startRealCluster,
+  type Distribution,
+  type RealCluster,
+} from '../../src/sandbox/real-nodes/index.js';
+import type { Scenario } from '../../src/sandbox/scenario.js';
+import type { OperationStatus } from '../../src/workflows/types.js';
+import { eventually } from '../helpers/eventually.js';
+import { RealWorld } from '../helpers/real-world.js';
+import { World } from '../helpers/world.js';
+
+const ZONES = ['b', 'c', 'b', 'a']; // es-data-3 is the only node of zone a
+const POLL_MS = 500;
+const STALL_AFTER_MS = 120_000; // long enough that the supersede, not the stall timeout, ends the night
+const R2_INDEX = { name: 'incident', primaries: 2, replicas: 2 }; // 3 copies over 3 zones: one per zone
+const FORCED = { zone: ['a', 'b', 'c'] };
+
+const topology: Scenario = {
+  namespace: 'search',
+  statefulSet: 'es-data',
+  zones: ZONES,
+  newPodZones: ['a'], // a pod re-created by scale-out comes back in zone a
+  indices: [],
+};
+
+function loud(lines: string[]): void {
+  const bar = '!'.repeat(100);
+  console.log(['', bar, ...lines.map((l) => `!!  ${l}`), bar, ''].join('\n'));
+}
+
+const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** What one R2 run looked like, on either cluster. */
+interface IncidentRun {
+  stall: NonNullable<OperationStatus['stall']>;
+  phase: string;
+  node?: string;
+  shardsLeft?: number;
+  preflight?: string;
+  exclusionsWhileStuck: Record<string, string>;
+  outcomes: string[];
+  details: string[];
+  exclusionsRemoved: string[];
+  cleanupMs: number;
+  replicas: number;
+  nodes: string[];
+  exclusionsAfter: Record<string, string>;
+  health: string;
+}
+
+/** The parts of World and RealWorld an R2 run needs, with the cluster readers made async. */
+interface Harness {
+  submit(replicas: unknown, source?: string): Promise<unknown>;
+  runningOperation(accept: (s: OperationStatus) => boolean, timeoutMs?: number): Promise<{ workflowId: string; status: OperationStatus }>;
+  finishedOperations(count: number, timeoutMs?: number): Promise<{ workflowId: string; outcome: string; detail: string }[]>;
+  operationHandle(id: string): { result(): Promise<{ compensation: { exclusionsRemoved: string[] } }> };
+  exclusions(): Promise<Record<string, string>>;
+  replicas(): number;
+  nodeNames(): Promise<string[]>;
+  health(): Promise<string>;
+}
+
+async function runIncident(h: Harness): Promise<IncidentRun> {
+  await h.submit(3, 'schedule:real/night');
+  const night = await h.runningOperation((s) => (s.stall?.reasons.length ?? 0) > 0, 90_000);
+  const exclusionsWhileStuck = await h.exclusions();
+  const morningAt = Date.now();
+  await h.submit(4, 'schedule:real/morning');
+  await eventually('the exclusion to be removed', async () => Object.keys(await h.exclusions()).length === 0, 30_000, 20);
+  const cleanupMs = Date.now() - morningAt;
+  const history = await h.finishedOperations(2);
+  const nightResult = await h.operationHandle(history[0]!.workflowId).result();
+  await eventually('green with 4 nodes', async () => (await h.health()) === 'green' && (await h.nodeNames()).length === 4, 120_000, 250);
+  return {
+    stall: night.status.stall!,
+    phase: night.status.phase,
+    node: night.status.node,
+    shardsLeft: night.status.shardsLeft,
+    preflight: night.status.preflight?.verdict,
+    exclusionsWhileStuck,
+    outcomes: history.map((r) => r.outcome),
+    details: history.map((r) => r.detail),
+    exclusionsRemoved: nightResult.compensation.exclusionsRemoved,
+    cleanupMs,
+    replicas: h.replicas(),
+    nodes: (await h.nodeNames()).sort(),
+    exclusionsAfter: await h.exclusions(),
+    health: await h.health(),
+  };
+}
+
+function assertIncident(run: IncidentRun, forced: boolean): void {
+  const reasons = run.stall.reasons.join('\n');
+  assert.equal(run.phase, 'draining');
+  assert.equal(run.node, 'es-data-3');
+  assert.equal(run.stall.node, 'es-data-3');
+  assert.ok((run.shardsLeft ?? 0) > 0, 'es-data-3 still holds shards');
+  assert.equal(run.preflight, 'blocked', 'the pre-flight predicted it');
+  assert.deepEqual(run.exclusionsWhileStuck, { _name: 'es-data-3' });
+  assert.ok(run.stall.reasons.some((r) => r.startsWith('[awareness] ')), reasons);
+  assert.match(reasons, /there are \[3\] copies of this shard and \[3\] values for attribute \[zone\]/);
+  assert.match(reasons, forced ? /\(\[a, b, c\] from nodes in the cluster and \[a, b, c\] from forced awareness\)/ : /\(\[a, b, c\] from nodes in the cluster and no forced awareness\)/);
+  assert.match(reasons, /so there may be at most \[1\] copies of this shard allocated to nodes with each value/);
+  assert.deepEqual(run.outcomes, ['superseded', 'succeeded'], run.details.join('\n'));
+  assert.match(run.details[0]!, /superseded by target 4 \(schedule:real\/morning\)/);
+  assert.deepEqual(run.exclusionsRemoved, ['_name:es-data-3']);
+  assert.equal(run.replicas, 4);
+  assert.deepEqual(run.nodes, ['es-data-0', 'es-data-1', 'es-data-2', 'es-data-3']);
+  assert.deepEqual(run.exclusionsAfter, {});
+  assert.equal(run.health, 'green');
+}
+
+const deciderNames = (reasons: string[]): string[] => [...new Set(reasons.flatMap((r) => /^\[([a-z_]+)\] /.exec(r)?.[1] ?? []))].sort();
+
+/** Reason texts without what differs from run to run: node and allocation ids, which shard copy was explained. */
+function normalised(reasons: string[]): string[] {
+  return [
+    ...new Set(
+      reasons.map((r) =>
+        r
+          .replace(/\[\[[^\]]+\]\[\d+\]/g, '[[*][*]')
+          .replace(/node\[[^\]]+\]/g, 'node[*]')
+          .replace(/relocating \[[^\]]+\]/g, 'relocating [*]')
+          .replace(/a\[id=[^,\]]+(, rId=[^\]]+)?\]/g, 'a[id=*]')
+          .replace(/\[[PR]\]/g, '[*]'),
+      ),
+    ),
+  ].sort();
+}
+
+async function userIndices(es: Client): Promise<string[]> {
+  const rows = (await es.cat.indices({ format: 'json', h: 'index' })) as { index?: string }[];
+  return rows.map((r) => r.index ?? '').filter((i) => i && !i.startsWith('.'));
+}
+
+/** Every test starts from 4 nodes, no index, no awareness, no exclusion. */
+async function reset(cluster: RealCluster): Promise<void> {
+  for (const index of await userIndices(cluster.es)) await cluster.es.indices.delete({ index });
+  const cleared = {
+    'cluster.routing.allocation.awareness.attributes': null,
+    'cluster.routing.allocation.awareness.force.zone.values': null,
+    'cluster.routing.allocation.exclude._name': null,
+    'cluster.routing.allocation.exclude._ip': null,
+  };
+  await cluster.es.cluster.putSettings({ persistent: cleared, transient: cleared });
+  if (cluster.replicas() !== 4 || cluster.pods().length !== 4) await cluster.scaleTo(4);
+  await cluster.es.cluster.health({ wait_for_status: 'green', wait_for_nodes: '4', wait_for_no_relocating_shards: true, timeout: '120s' });
+}
+
+const realRuns: Partial<Record<'awareness' | 'forced', IncidentRun>> = {};
+
+describe('real Elasticsearch nodes (R1–R3)', function () {
+  this.timeout(300_000);
+  let cluster: RealCluster | undefined;
+  let distribution: Distribution | undefined;
+  let world: RealWorld | undefined;
+  let simWorld: World | undefined;
+  let tierStartedAt = Date.now();
+  let clusterStartMs = 0;
+  let peakRss = 0;
+  let sampler: NodeJS.Timeout | undefined;
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    tierStartedAt = Date.now();
+    const why = process.env.ES_SCALER_SKIP_REAL_ES ? { ok: false as const, reason: 'ES_SCALER_SKIP_REAL_ES is set' } : await availability();
+    if (!why.ok) {
+      loud([
+        'REAL-ELASTICSEARCH TIER SKIPPED (R1 scale-in, R2 incident, R3 parity did NOT run)',
+        `why: ${why.reason}`,
+        'to run it: install Java 17+ and Maven (apt-get install openjdk-17-jdk-headless maven); see docs/real-elasticsearch.md',
+      ]);
+      this.skip();
+    }
+    distribution = await fetchDistribution();
+    const t0 = Date.now();
+    cluster = await startRealCluster(topology, { distribution, log: (line) => console.log(`      [real-es] ${line}`) });
+    clusterStartMs = Date.now() - t0;
+    const versions = await cluster.versions();
+    console.log(
+      `      [real-es] Elasticsearch ${versions.join(', ')} (integ-test-zip from Maven Central, pinned ${pinnedVersion()}), ` +
+        `Java ${distribution.javaVersion}, ${cluster.pods().length} nodes started in ${(clusterStartMs / 1000).toFixed(1)} s, es=${cluster.esUrl}`,
+    );
+    assert.deepEqual(versions, [distribution.version], 'every node runs the fetched version');
+    peakRss = cluster.rssBytes();
+    sampler = setInterval(() => (peakRss = Math.max(peakRss, cluster?.rssBytes() ?? 0)), 1_000);
+    sampler.unref();
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    if (sampler) clearInterval(sampler);
+    await world?.close();
+    await simWorld?.close();
+    if (!cluster) return;
+    peakRss = Math.max(peakRss, cluster.rssBytes());
+    const perNode = cluster.nodes().map((n) => `${n.name} ${mb(n.rssBytes)}`).join(', ');
+    await cluster.close();
+    console.log(
+      `      [real-es] tier wall time ${((Date.now() - tierStartedAt) / 1000).toFixed(0)} s (cluster start ${(clusterStartMs / 1000).toFixed(0)} s); ` +
+        `peak RSS of all Elasticsearch processes ${mb(peakRss)} (at the end: ${perNode}); heap ${process.env.ES_HEAP ?? '128m'} per node`,
+    );
+  });
+
+  beforeEach(async function () {
+    this.timeout(300_000);
+    if (cluster) await reset(cluster);
+  });
+
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+    await simWorld?.close();
+    simWorld = undefined;
+  });
+
+  it('R1: scale-in 4 → 3 on real nodes relocates every shard of es-data-3, stops it, loses no document; scale-out brings it back', async () => {
+    const c = cluster!;
+    const index = 'r1-documents';
+    const docs = 400;
+    await c.es.indices.create({ index, settings: { number_of_shards: 4, number_of_replicas: 1 } });
+    await c.es.cluster.health({ index, wait_for_status: 'green', timeout: '60s' });
+    const operations = Array.from({ length: docs }, (_, i) => [{ index: { _index: index, _id: String(i) } }, { n: i, title: `document ${i}`, zone: ZONES[i % 4] }]).flat();
+    const bulk = await c.es.bulk({ operations, refresh: true });
+    assert.equal(bulk.errors, false);
+    assert.equal((await c.es.count({ index })).count, docs);
+    await c.es.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '60s' });
+    const onNode3Before = (await c.shards()).filter((s) => s.node === 'es-data-3');
+    assert.ok(onNode3Before.length > 0, 'es-data-3 holds shards, so the drain has to move data');
+    const pid3 = c.nodes().find((n) => n.name === 'es-data-3')!.pid!;
+
+    world = await RealWorld.start(c);
+    await world.submit(3);
+    const [scaleIn] = await world.finishedOperations(1);
+    assert.equal(scaleIn!.outcome, 'succeeded', scaleIn!.detail);
+    const result = await world.operationHandle(scaleIn!.workflowId).result();
+    assert.deepEqual(result.removedPods, ['es-data-3']);
+
+    assert.equal(c.replicas(), 3);
+    assert.deepEqual(c.pods().map((p) => p.name), ['es-data-0', 'es-data-1', 'es-data-2']);
+    assert.deepEqual((await c.esNodes()).map((n) => n.name).sort(), ['es-data-0', 'es-data-1', 'es-data-2']);
+    assert.ok(!c.nodes().some((n) => n.name === 'es-data-3'), 'the es-data-3 process is gone');
+    assert.throws(() => process.kill(-pid3, 0), 'no process of es-data-3 is left');
+    assert.deepEqual(await c.exclusions(), {});
+    await c.es.indices.refresh({ index });
+    assert.equal((await c.es.count({ index })).count, docs, 'every document is still there');
+    assert.equal(await c.health(), 'green');
+    const shards = await c.shards();
+    assert.equal(shards.length, 8);
+    assert.ok(shards.every((s) => s.state === 'STARTED' && s.node !== 'es-data-3'), JSON.stringify(shards));
+
+    await world.submit(4);
+    const history = await world.finishedOperations(2);
+    assert.equal(history[1]!.outcome, 'succeeded', history[1]!.detail);
+    assert.deepEqual((await c.esNodes()).map((n) => `${n.name}:${n.zone}`).sort(), ['es-data-0:b', 'es-data-1:c', 'es-data-2:b', 'es-data-3:a']);
+    await c.es.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
+    assert.equal((await c.es.count({ index })).count, docs);
+  });
+
+  for (const variant of ['awareness', 'forced'] as const) {
+    const forced = variant === 'forced';
+    it(`R2${forced ? ' (forced awareness a,b,c)' : ''}: the drain of the last node of zone a stalls with Elasticsearch's own reason; target 4 supersedes and cleans up`, async () => {
+      const c = cluster!;
+      await c.es.cluster.putSettings({
+        persistent: {
+          'cluster.routing.allocation.awareness.attributes': 'zone',
+          ...(forced ? { 'cluster.routing.allocation.awareness.force.zone.values': FORCED.zone.join(',') } : {}),
+        },
+      });
+      await c.es.indices.create({ index: R2_INDEX.name, settings: { number_of_shards: R2_INDEX.primaries, number_of_replicas: R2_INDEX.replicas } });
+      await c.es.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '60s' });
+      assert.equal((await c.shards()).filter((s) => s.node === 'es-data-3').length, R2_INDEX.primaries, 'one copy of each shard in zone a');
+
+      world = await RealWorld.start(c, { awarenessPolicy: 'allow', pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
+      const w = world;
+      const run = await runIncident({
+        submit: (r, s) => w.submit(r, s),
+        runningOperation: (a, t) => w.runningOperation(a, t),
+        finishedOperations: (n, t) => w.finishedOperations(n, t),
+        operationHandle: (id) => w.operationHandle(id),
+        exclusions: () => c.exclusions(),
+        replicas: () => c.replicas(),
+        nodeNames: async () => (await c.esNodes()).map((n) => n.name),
+        health: () => c.health(),
+      });
+      console.log(`      [real-es] stall reasons from Elasticsearch ${c.distribution.version}:\n${run.stall.reasons.map((r) => `        ${r}`).join('\n')}`);
+      console.log(`      [real-es] supersede cleanup took ${run.cleanupMs} ms`);
+      assertIncident(run, forced);
+      assert.ok(run.cleanupMs < POLL_MS + 3_000, `supersede cleanup took ${run.cleanupMs} ms`);
+      realRuns[variant] = run;
+    });
+  }
+
+  for (const variant of ['awareness', 'forced'] as const) {
+    const forced = variant === 'forced';
+    it(`R3${forced ? ' (forced awareness)' : ''}: the simulated cluster gives the same outcome and the same reasons as real Elasticsearch`, async function () {
+      const real = realRuns[variant];
+      assert.ok(real, `R2 (${variant}) did not record a real run to compare with`);
+      simWorld = await World.start({
+        scenario: {
+          ...topology,
+          indices: [R2_INDEX],
+          awareness: { attributes: ['zone'], ...(forced ? { force: FORCED } : {}) },
+        },
+        cluster: { awarenessPolicy: 'allow', pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms`, maxReplicas: 6 },
+      });
+      await simWorld.startWorker();
+      const w = simWorld;
+      const sb = w.sandbox;
+      const sim = await runIncident({
+        submit: (r, s) => w.submit(r, s),
+        runningOperation: (a, t) => w.runningOperation(a, t),
+        finishedOperations: (n, t) => w.finishedOperations(n, t),
+        operationHandle: (id) => w.operationHandle(id),
+        exclusions: async () => sb.exclusions(),
+        replicas: () => sb.replicas(),
+        nodeNames: async () => sb.esNodes().map((n) => n.name),
+        health: async () => sb.health(),
+      });
+      // the same outcome
+      assert.deepEqual(
+        { ...sim, stall: undefined, details: undefined, cleanupMs: undefined },
+        { ...real, stall: undefined, details: undefined, cleanupMs: undefined },
+      );
+      // the same deciders, and the same texts once ids are masked
+      assert.deepEqual(deciderNames(sim.stall.reasons), deciderNames(real.stall.reasons));
+      assert.deepEqual(normalised(sim.stall.reasons), normalised(real.stall.reasons));
+    });
+  }
+});
