@@ -5,92 +5,45 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
-import { defineConfig } from '../../src/config/load.js';
-import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { submitTarget, clusterWorkflowIdOf } from '../../src/client/submit-target.js';
+import type { Config } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
-import { createScalerWorker } from '../../src/worker/worker.js';
-import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle.js';
-import type { clusterWorkflow, scaleOperation } from '../../src/workflows/index.js';
-import type { ClusterStatus, OperationStatus } from '../../src/workflows/types.js';
-import { eventually } from './eventually.js';
-import { sharedTemporal } from './temporal.js';
+import { Harness, harnessConfig, type ClusterInput } from './harness.js';
 import { WorkerProcess } from './worker-process.js';
 
 export const CLUSTER = 'production';
-
-type ClusterInput = ConfigInput['clusters'][string];
 
 export interface WorldOptions {
   scenario: Scenario;
   cluster?: Partial<ClusterInput>;
 }
 
-export class World {
-  private inProcess?: { worker: Worker; running: Promise<void>; close: () => Promise<void> };
+export class World extends Harness {
   private workerProcess?: WorkerProcess;
 
   private constructor(
     readonly sandbox: Sandbox,
-    readonly config: Config,
-    readonly temporal: Awaited<ReturnType<typeof sharedTemporal>>,
+    config: Config,
+    temporal: ConstructorParameters<typeof Harness>[2],
     private readonly tempDir: string,
-  ) {}
+  ) {
+    super(CLUSTER, config, temporal);
+  }
 
   /** Each world gets its own namespace (so its own workflow ids) and task queue. */
   static async start(options: WorldOptions): Promise<World> {
     const namespace = `t-${randomUUID().slice(0, 8)}`;
     const sandbox = await startSandbox({ ...options.scenario, namespace });
-    const temporal = await sharedTemporal();
-    const config = defineConfig({
-      temporal: { address: temporal.server.address, namespace: temporal.server.namespace, taskQueue: `es-scaler-${namespace}` },
-      clusters: {
-        [CLUSTER]: {
-          kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl },
-          elasticsearch: { url: sandbox.esUrl },
-          minReplicas: 3,
-          maxReplicas: 10,
-          pollInterval: '200ms',
-          stallAfter: '30s',
-          ...options.cluster,
-        },
-      },
+    const { config, temporal } = await harnessConfig({
+      cluster: CLUSTER,
+      taskQueue: `es-scaler-${namespace}`,
+      kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl },
+      elasticsearchUrl: sandbox.esUrl,
+      policy: { pollInterval: '200ms', stallAfter: '30s', ...options.cluster },
     });
     return new World(sandbox, config, temporal, await mkdtemp(join(tmpdir(), 'es-scaler-test-')));
   }
 
-  get client() {
-    return this.temporal.client;
-  }
-
-  async startWorker(): Promise<void> {
-    const connection = await NativeConnection.connect({ address: this.config.temporal.address });
-    const { worker, connections } = await createScalerWorker({
-      config: this.config,
-      connection,
-      client: this.client,
-      namespace: this.config.temporal.namespace,
-      taskQueue: this.config.temporal.taskQueue,
-      shutdownGraceTime: '2s',
-      workflowBundlePath: WORKFLOW_BUNDLE_PATH,
-    });
-    const running = worker.run();
-    this.inProcess = {
-      worker,
-      running,
-      close: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await connections.close();
-        await connection.close();
-      },
-    };
-  }
-
-  /** The worker as its own process (`node lib/src/worker/main.js`), for crash tests. */
   /** Writes the config as the YAML file a user would keep, for the worker and CLI processes. */
   async writeConfigFile(): Promise<string> {
     const configFile = join(this.tempDir, 'es-scaler.yaml');
@@ -120,49 +73,9 @@ export class World {
     };
   }
 
-  submit(replicas: unknown, source = 'test') {
-    return submitTarget(this.client, this.config, { cluster: CLUSTER, replicas, source });
-  }
-
-  clusterHandle(): WorkflowHandle<typeof clusterWorkflow> {
-    return this.client.workflow.getHandle(clusterWorkflowIdOf(this.config, CLUSTER));
-  }
-
-  operationHandle(workflowId: string): WorkflowHandle<typeof scaleOperation> {
-    return this.client.workflow.getHandle(workflowId);
-  }
-
-  clusterStatus(): Promise<ClusterStatus> {
-    return this.clusterHandle().query<ClusterStatus>('status');
-  }
-
-  /** The status of the operation now running, once there is one matching `accept`. */
-  async runningOperation(accept: (status: OperationStatus) => boolean = () => true, timeoutMs = 30_000) {
-    return eventually(
-      'a running operation in the expected state',
-      async () => {
-        const running = (await this.clusterStatus()).running;
-        if (!running) return undefined;
-        const status = await this.operationHandle(running.workflowId).query<OperationStatus>('status');
-        return accept(status) ? { workflowId: running.workflowId, status } : undefined;
-      },
-      timeoutMs,
-      100,
-    );
-  }
-
-  /** Waits until the cluster workflow has finished `count` operations and returns them. */
-  async finishedOperations(count: number, timeoutMs = 60_000) {
-    return eventually(`${count} finished operation(s)`, async () => {
-      const { history } = await this.clusterStatus();
-      return history.length >= count ? history : undefined;
-    }, timeoutMs, 100);
-  }
-
   async close(): Promise<void> {
     try {
-      await this.clusterHandle().terminate('test over').catch(() => undefined);
-      await this.inProcess?.close();
+      await this.closeWorkflowsAndWorker();
       await this.workerProcess?.stop();
     } finally {
       await this.sandbox.close();

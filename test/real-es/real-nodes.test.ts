@@ -18,6 +18,7 @@ import {
 import type { Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
 import { eventually } from '../helpers/eventually.js';
+import type { Harness } from '../helpers/harness.js';
 import { RealWorld } from '../helpers/real-world.js';
 import { World } from '../helpers/world.js';
 
@@ -60,29 +61,25 @@ interface IncidentRun {
   health: string;
 }
 
-/** The parts of World and RealWorld an R2 run needs, with the cluster readers made async. */
-interface Harness {
-  submit(replicas: unknown, source?: string): Promise<unknown>;
-  runningOperation(accept: (s: OperationStatus) => boolean, timeoutMs?: number): Promise<{ workflowId: string; status: OperationStatus }>;
-  finishedOperations(count: number, timeoutMs?: number): Promise<{ workflowId: string; outcome: string; detail: string }[]>;
-  operationHandle(id: string): { result(): Promise<{ compensation: { exclusionsRemoved: string[] } }> };
+/** How an R2 run reads the cluster, real or simulated (async for both). */
+interface ClusterReaders {
   exclusions(): Promise<Record<string, string>>;
   replicas(): number;
   nodeNames(): Promise<string[]>;
   health(): Promise<string>;
 }
 
-async function runIncident(h: Harness): Promise<IncidentRun> {
+async function runIncident(h: Harness, cluster: ClusterReaders): Promise<IncidentRun> {
   await h.submit(3, 'schedule:real/night');
   const night = await h.runningOperation((s) => (s.stall?.reasons.length ?? 0) > 0, 90_000);
-  const exclusionsWhileStuck = await h.exclusions();
+  const exclusionsWhileStuck = await cluster.exclusions();
   const morningAt = Date.now();
   await h.submit(4, 'schedule:real/morning');
-  await eventually('the exclusion to be removed', async () => Object.keys(await h.exclusions()).length === 0, 30_000, 20);
+  await eventually('the exclusion to be removed', async () => Object.keys(await cluster.exclusions()).length === 0, 30_000, 20);
   const cleanupMs = Date.now() - morningAt;
   const history = await h.finishedOperations(2);
   const nightResult = await h.operationHandle(history[0]!.workflowId).result();
-  await eventually('green with 4 nodes', async () => (await h.health()) === 'green' && (await h.nodeNames()).length === 4, 120_000, 250);
+  await eventually('green with 4 nodes', async () => (await cluster.health()) === 'green' && (await cluster.nodeNames()).length === 4, 120_000, 250);
   return {
     stall: night.status.stall!,
     phase: night.status.phase,
@@ -94,10 +91,10 @@ async function runIncident(h: Harness): Promise<IncidentRun> {
     details: history.map((r) => r.detail),
     exclusionsRemoved: nightResult.compensation.exclusionsRemoved,
     cleanupMs,
-    replicas: h.replicas(),
-    nodes: (await h.nodeNames()).sort(),
-    exclusionsAfter: await h.exclusions(),
-    health: await h.health(),
+    replicas: cluster.replicas(),
+    nodes: (await cluster.nodeNames()).sort(),
+    exclusionsAfter: await cluster.exclusions(),
+    health: await cluster.health(),
   };
 }
 
@@ -243,7 +240,7 @@ describe('real Elasticsearch nodes (R1–R3)', function () {
 
     world = await RealWorld.start(c);
     await world.submit(3);
-    const [scaleIn] = await world.finishedOperations(1);
+    const [scaleIn] = await world.finishedOperations(1, 180_000);
     assert.equal(scaleIn!.outcome, 'succeeded', scaleIn!.detail);
     const result = await world.operationHandle(scaleIn!.workflowId).result();
     assert.deepEqual(result.removedPods, ['es-data-3']);
@@ -262,7 +259,7 @@ describe('real Elasticsearch nodes (R1–R3)', function () {
     assert.ok(shards.every((s) => s.state === 'STARTED' && s.node !== 'es-data-3'), JSON.stringify(shards));
 
     await world.submit(4);
-    const history = await world.finishedOperations(2);
+    const history = await world.finishedOperations(2, 180_000);
     assert.equal(history[1]!.outcome, 'succeeded', history[1]!.detail);
     assert.deepEqual((await c.esNodes()).map((n) => `${n.name}:${n.zone}`).sort(), ['es-data-0:b', 'es-data-1:c', 'es-data-2:b', 'es-data-3:a']);
     await c.es.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
@@ -285,11 +282,7 @@ describe('real Elasticsearch nodes (R1–R3)', function () {
 
       world = await RealWorld.start(c, { awarenessPolicy: 'allow', pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
       const w = world;
-      const run = await runIncident({
-        submit: (r, s) => w.submit(r, s),
-        runningOperation: (a, t) => w.runningOperation(a, t),
-        finishedOperations: (n, t) => w.finishedOperations(n, t),
-        operationHandle: (id) => w.operationHandle(id),
+      const run = await runIncident(w, {
         exclusions: () => c.exclusions(),
         replicas: () => c.replicas(),
         nodeNames: async () => (await c.esNodes()).map((n) => n.name),
@@ -319,11 +312,7 @@ describe('real Elasticsearch nodes (R1–R3)', function () {
       await simWorld.startWorker();
       const w = simWorld;
       const sb = w.sandbox;
-      const sim = await runIncident({
-        submit: (r, s) => w.submit(r, s),
-        runningOperation: (a, t) => w.runningOperation(a, t),
-        finishedOperations: (n, t) => w.finishedOperations(n, t),
-        operationHandle: (id) => w.operationHandle(id),
+      const sim = await runIncident(w, {
         exclusions: async () => sb.exclusions(),
         replicas: () => sb.replicas(),
         nodeNames: async () => sb.esNodes().map((n) => n.name),

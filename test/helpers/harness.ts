@@ -1,0 +1,131 @@
+// What every test world shares: a config for one cluster on the shared Temporal dev server, an
+// in-process es-scaler worker, and the ways a test submits targets and watches the workflows.
+import { NativeConnection } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defineConfig } from '../../src/config/load.js';
+import type { Config, ConfigInput } from '../../src/config/schema.js';
+import { clusterWorkflowIdOf, submitTarget } from '../../src/client/submit-target.js';
+import { createScalerWorker } from '../../src/worker/worker.js';
+import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle.js';
+import type { clusterWorkflow, scaleOperation } from '../../src/workflows/index.js';
+import type { ClusterStatus, OperationStatus } from '../../src/workflows/types.js';
+import { eventually } from './eventually.js';
+import { sharedTemporal } from './temporal.js';
+
+export type ClusterInput = ConfigInput['clusters'][string];
+type SharedTemporal = Awaited<ReturnType<typeof sharedTemporal>>;
+
+export interface HarnessTarget {
+  cluster: string;
+  taskQueue: string;
+  kubernetes: ClusterInput['kubernetes'];
+  elasticsearchUrl: string;
+  /** Test defaults first, then the test's own settings. */
+  policy: Partial<ClusterInput>;
+}
+
+/** A config for one cluster on the shared dev server, validated like a user's file. */
+export async function harnessConfig(target: HarnessTarget): Promise<{ config: Config; temporal: SharedTemporal }> {
+  const temporal = await sharedTemporal();
+  const config = defineConfig({
+    temporal: { address: temporal.server.address, namespace: temporal.server.namespace, taskQueue: target.taskQueue },
+    clusters: {
+      [target.cluster]: {
+        kubernetes: target.kubernetes,
+        elasticsearch: { url: target.elasticsearchUrl },
+        minReplicas: 3,
+        maxReplicas: 10,
+        ...target.policy,
+      } as ClusterInput,
+    },
+  });
+  return { config, temporal };
+}
+
+export class Harness {
+  private inProcessWorker?: { close: () => Promise<void> };
+
+  constructor(
+    readonly cluster: string,
+    readonly config: Config,
+    readonly temporal: SharedTemporal,
+    /** How often the helpers below poll the workflows. */
+    private readonly pollMs = 100,
+  ) {}
+
+  get client() {
+    return this.temporal.client;
+  }
+
+  async startWorker(): Promise<void> {
+    const connection = await NativeConnection.connect({ address: this.config.temporal.address });
+    const { worker, connections } = await createScalerWorker({
+      config: this.config,
+      connection,
+      client: this.client,
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.config.temporal.taskQueue,
+      shutdownGraceTime: '2s',
+      workflowBundlePath: WORKFLOW_BUNDLE_PATH,
+    });
+    const running = worker.run();
+    this.inProcessWorker = {
+      close: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connections.close();
+        await connection.close();
+      },
+    };
+  }
+
+  submit(replicas: unknown, source = 'test') {
+    return submitTarget(this.client, this.config, { cluster: this.cluster, replicas, source });
+  }
+
+  clusterHandle(): WorkflowHandle<typeof clusterWorkflow> {
+    return this.client.workflow.getHandle(clusterWorkflowIdOf(this.config, this.cluster));
+  }
+
+  operationHandle(workflowId: string): WorkflowHandle<typeof scaleOperation> {
+    return this.client.workflow.getHandle(workflowId);
+  }
+
+  clusterStatus(): Promise<ClusterStatus> {
+    return this.clusterHandle().query<ClusterStatus>('status');
+  }
+
+  /** The status of the operation now running, once there is one matching `accept`. */
+  async runningOperation(accept: (status: OperationStatus) => boolean = () => true, timeoutMs = 30_000) {
+    return eventually(
+      'a running operation in the expected state',
+      async () => {
+        const running = (await this.clusterStatus()).running;
+        if (!running) return undefined;
+        const status = await this.operationHandle(running.workflowId).query<OperationStatus>('status');
+        return accept(status) ? { workflowId: running.workflowId, status } : undefined;
+      },
+      timeoutMs,
+      this.pollMs,
+    );
+  }
+
+  /** Waits until the cluster workflow has finished `count` operations and returns them. */
+  async finishedOperations(count: number, timeoutMs = 60_000) {
+    return eventually(
+      `${count} finished operation(s)`,
+      async () => {
+        const { history } = await this.clusterStatus();
+        return history.length >= count ? history : undefined;
+      },
+      timeoutMs,
+      this.pollMs,
+    );
+  }
+
+  /** Ends this harness's workflows and its in-process worker. */
+  async closeWorkflowsAndWorker(): Promise<void> {
+    await this.clusterHandle().terminate('test over').catch(() => undefined);
+    await this.inProcessWorker?.close();
+  }
+}
