@@ -6,6 +6,7 @@ import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elas
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
+import { kubeConfigForServer } from '../util/kube-config.js';
 import type { ClusterPolicy } from '../workflows/types.js';
 
 export interface KubernetesTarget {
@@ -66,22 +67,7 @@ export class ClusterConnections {
     const cached = this.kubernetesClients.get(cluster);
     if (cached) return cached;
     const { kubernetes } = this.clusterConfig(cluster);
-    const kubeConfig = new KubeConfig();
-    if (kubernetes.apiServer) {
-      kubeConfig.loadFromOptions({
-        // The client refuses plain http unless told there is no TLS to verify (the sandbox,
-        // `kubectl proxy`); an https server is always verified.
-        clusters: [{ name: cluster, server: kubernetes.apiServer, skipTLSVerify: kubernetes.apiServer.startsWith('http:') }],
-        users: [{ name: 'es-scaler' }],
-        contexts: [{ name: cluster, cluster, user: 'es-scaler' }],
-        currentContext: cluster,
-      });
-    } else if (process.env.KUBERNETES_SERVICE_HOST) {
-      kubeConfig.loadFromCluster();
-    } else {
-      kubeConfig.loadFromDefault();
-      if (kubernetes.context) kubeConfig.setCurrentContext(kubernetes.context);
-    }
+    const kubeConfig = kubernetes.apiServer ? kubeConfigForServer(kubernetes.apiServer, cluster) : ambientKubeConfig(kubernetes.context);
     const target = {
       apps: kubeConfig.makeApiClient(AppsV1Api),
       core: kubeConfig.makeApiClient(CoreV1Api),
@@ -96,6 +82,18 @@ export class ClusterConnections {
     await Promise.all([...this.elasticsearchClients.values()].map(({ client }) => client.close()));
     this.elasticsearchClients.clear();
   }
+}
+
+/** The worker's service account in a cluster, else KUBECONFIG / ~/.kube/config (optionally a context). */
+function ambientKubeConfig(context: string | undefined): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (process.env.KUBERNETES_SERVICE_HOST) {
+    kubeConfig.loadFromCluster();
+  } else {
+    kubeConfig.loadFromDefault();
+    if (context) kubeConfig.setCurrentContext(context);
+  }
+  return kubeConfig;
 }
 
 type AuthRef = NonNullable<ClusterConfig['elasticsearch']['auth']>;

@@ -1,5 +1,6 @@
 // A test world: a sandbox cluster, a config naming it, and an es-scaler worker on the shared
 // Temporal dev server (in this process, or as a child process that a test can kill or stop).
+import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
+import { assertAllShardsAssigned } from './cluster-assertions.js';
 import { Harness, harnessConfig, type ClusterInput } from './harness.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -99,4 +101,15 @@ export async function holdDrainAt(world: World, replicas: number) {
   world.sandbox.faults.stallRelocations(true);
   await world.submit(replicas);
   return world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+}
+
+/** After the worker holding `holdDrainAt` went away: release the drain, start a new worker process, and check it finished the scale-in cleanly. */
+export async function resumeInNewWorker(world: World, replicas: number): Promise<void> {
+  world.sandbox.faults.stallRelocations(false);
+  await world.startWorkerProcess();
+  const [record] = await world.finishedOperations(1, 90_000);
+  assert.equal(record!.outcome, 'succeeded', record!.detail);
+  assert.equal(world.sandbox.replicas(), replicas);
+  assert.deepEqual(world.sandbox.exclusions(), {});
+  await assertAllShardsAssigned(world.sandbox);
 }

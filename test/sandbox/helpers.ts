@@ -1,5 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { kubeConfigForServer } from '../../src/util/kube-config.js';
 import { startSandbox, type Sandbox, type Scenario } from '../../src/sandbox/index.js';
 
 export interface Harness {
@@ -13,13 +14,7 @@ export interface Harness {
 export async function harness(scenario: Scenario, esOptions: { maxRetries?: number } = {}): Promise<Harness & { stop(): Promise<void> }> {
   const sb = await startSandbox(scenario);
   const es = new Client({ node: sb.esUrl, ...esOptions });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'sb', server: sb.k8sUrl, skipTLSVerify: true }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'c', cluster: 'sb', user: 'u' }],
-    currentContext: 'c',
-  });
+  const kc = kubeConfigForServer(sb.k8sUrl);
   return {
     sb,
     es,

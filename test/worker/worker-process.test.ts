@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../src/util/ports.js';
-import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
 import { eventually } from '../helpers/eventually.js';
-import { holdDrainAt, World } from '../helpers/world.js';
+import { holdDrainAt, resumeInNewWorker, World } from '../helpers/world.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
 
 describe('worker process', function () {
@@ -46,13 +45,7 @@ describe('worker process', function () {
     assert.match(first.output, /"message":"worker stopped"/);
     assert.deepEqual(world.sandbox.exclusions(), { _name: 'es-data-7' }, 'a graceful stop is not a cancellation: the drain goes on');
 
-    world.sandbox.faults.stallRelocations(false);
-    await world.startWorkerProcess();
-    const [record] = await world.finishedOperations(1, 90_000);
-    assert.equal(record!.outcome, 'succeeded', record!.detail);
-    assert.equal(world.sandbox.replicas(), 7);
-    assert.deepEqual(world.sandbox.exclusions(), {});
-    await assertAllShardsAssigned(world.sandbox);
+    await resumeInNewWorker(world, 7);
   });
 
   it('logs JSON lines with the cluster and workflow id, and exposes operation metrics', async () => {

@@ -13,7 +13,8 @@
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
-import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { kubeConfigForServer } from '../../util/kube-config.js';
 
 /** Stands in for the ElasticsearchDataSet resource the cronjobs edited: the desired node count. */
 export interface DesiredState {
@@ -56,13 +57,7 @@ export class NaiveOperator {
     private readonly report: (event: NaiveEvent) => void,
   ) {
     this.es = new ElasticsearchClient({ node: target.esUrl });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'sandbox', server: target.k8sUrl, skipTLSVerify: true }],
-      users: [{ name: 'naive' }],
-      contexts: [{ name: 'sandbox', cluster: 'sandbox', user: 'naive' }],
-      currentContext: 'sandbox',
-    });
+    const kubeConfig = kubeConfigForServer(target.k8sUrl, 'naive');
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
   }
 
