@@ -187,7 +187,7 @@ interface AllocationExplanation {
 }
 
 /** The distinct NO decisions, as "[decider] explanation", most telling first. */
-export function explainReasons(explanation: AllocationExplanation): StuckShardExplanation {
+function explainReasons(explanation: AllocationExplanation): StuckShardExplanation {
   const reasons = new Set<string>();
   if (explanation.move_explanation) reasons.add(explanation.move_explanation);
   for (const d of explanation.can_remain_decisions ?? []) if (d.decision === 'NO') reasons.add(`[${d.decider}] ${d.explanation}`);
