@@ -4,7 +4,6 @@ import type { NodeView, PreflightResult, ShardCopy, AwarenessSettings } from '..
 import type { ScaleDirection } from '../domain/scale-plan.js';
 import type { ClusterHealth } from '../domain/health.js';
 
-
 /** The guards and timings of one cluster, as the worker's config file states them. */
 export interface ClusterPolicy {
   cluster: string;
