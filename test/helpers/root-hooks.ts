@@ -3,7 +3,10 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { stopSharedTemporal } from './temporal.js';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
+});
 
 export const mochaHooks = {
   async afterAll(): Promise<void> {
