@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { scenarios, type Scenario } from '../../src/sandbox/index.js';
-import { harness, sleep, waitFor, type Harness } from './helpers.js';
+import { harnessPerTest, sleep, waitFor, type Harness } from './helpers.js';
 
 const ns = 'search';
 const name = 'es-data';
@@ -18,23 +18,19 @@ interface NodeDecision {
 }
 
 describe('sandbox: shard allocation', function () {
-  let h: (Harness & { stop(): Promise<void> }) | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
-  async function scaleTo(replicas: number): Promise<void> {
-    await h!.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] });
+  async function scaleTo(h: Harness, replicas: number): Promise<void> {
+    await h.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] });
   }
 
   it('drains a node excluded by _name (even-8) and leaves the exclusion as it was set', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const before = h.sb.shards().filter((s) => s.node === 'es-data-7').length;
     assert.ok(before > 0);
     await h.es.cluster.putSettings({ persistent: { [EXCLUDE_NAME]: 'es-data-7' } });
     await waitFor('es-data-7 to be empty', async () => {
-      const shards = (await h!.es.cat.shards({ format: 'json' })) as { node: string | null; state: string }[];
+      const shards = (await h.es.cat.shards({ format: 'json' })) as { node: string | null; state: string }[];
       return shards.every((s) => s.state === 'STARTED' && s.node !== 'es-data-7');
     });
     assert.deepEqual(h.sb.exclusions(), { _name: 'es-data-7' });
@@ -43,7 +39,7 @@ describe('sandbox: shard allocation', function () {
   });
 
   it('refuses to drain the only node of a zone when awareness allows one copy per zone (incident)', async () => {
-    h = await harness(scenarios.incident!);
+    const h = await start(scenarios.incident!);
     const onSix = h.sb.shards().filter((s) => s.node === 'es-data-6');
     assert.equal(onSix.length, 8, 'one copy of every shard lives in eu-central-1a');
     await h.es.cluster.putSettings({ persistent: { [EXCLUDE_NAME]: 'es-data-6' } });
@@ -79,9 +75,9 @@ describe('sandbox: shard allocation', function () {
 
   it('with forced awareness values, copies of a lost zone stay unassigned (yellow) and explain says why', async () => {
     const forced: Scenario = { ...scenarios.incident!, awareness: { attributes: ['zone'], force: { zone: ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'] } } };
-    h = await harness(forced);
-    await scaleTo(6); // es-data-6, the only node in eu-central-1a, goes away without a drain
-    await waitFor('es-data-6 to leave', () => h!.sb.esNodes().length === 6);
+    const h = await start(forced);
+    await scaleTo(h, 6); // es-data-6, the only node in eu-central-1a, goes away without a drain
+    await waitFor('es-data-6 to leave', () => h.sb.esNodes().length === 6);
     await sleep(800);
     assert.equal(h.sb.health(), 'yellow');
     assert.equal(h.sb.shards().filter((s) => s.state === 'UNASSIGNED').length, 8);
@@ -96,9 +92,9 @@ describe('sandbox: shard allocation', function () {
   });
 
   it('goes yellow when a node holding replicas leaves, and back to green once they are recovered', async () => {
-    h = await harness(scenarios.incident!); // without forced values the two remaining zones may take two copies each
-    await scaleTo(6);
-    await waitFor('yellow', async () => (await h!.es.cluster.health()).status === 'yellow');
+    const h = await start(scenarios.incident!); // without forced values the two remaining zones may take two copies each
+    await scaleTo(h, 6);
+    await waitFor('yellow', async () => (await h.es.cluster.health()).status === 'yellow');
     const health = await h.es.cluster.health({ wait_for_status: 'green', timeout: '10s' });
     assert.equal(health.status, 'green');
     assert.equal(health.number_of_nodes, 6);
@@ -106,29 +102,29 @@ describe('sandbox: shard allocation', function () {
   });
 
   it('lets transient settings override persistent ones', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     await h.es.cluster.putSettings({ persistent: { [EXCLUDE_NAME]: 'es-data-5' }, transient: { [EXCLUDE_NAME]: 'es-data-7' } });
     assert.deepEqual(h.sb.exclusions(), { _name: 'es-data-7' });
-    await waitFor('es-data-7 to be empty', () => h!.sb.shards().every((s) => s.node !== 'es-data-7' && s.state === 'STARTED'));
+    await waitFor('es-data-7 to be empty', () => h.sb.shards().every((s) => s.node !== 'es-data-7' && s.state === 'STARTED'));
     assert.ok(h.sb.shards().some((s) => s.node === 'es-data-5'), 'the persistent exclusion is overridden');
 
     await h.es.cluster.putSettings({ transient: { [EXCLUDE_NAME]: null } });
     assert.deepEqual(h.sb.exclusions(), { _name: 'es-data-5' });
-    await waitFor('es-data-5 to be empty', () => h!.sb.shards().every((s) => s.node !== 'es-data-5' && s.state === 'STARTED'));
+    await waitFor('es-data-5 to be empty', () => h.sb.shards().every((s) => s.node !== 'es-data-5' && s.state === 'STARTED'));
   });
 
   it('prints a relocation in _cat/shards the way ES does', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     h.sb.faults.stallRelocations(true);
     await h.es.cluster.putSettings({ persistent: { [EXCLUDE_NAME]: 'es-data-7' } });
-    await waitFor('a relocation', () => h!.sb.shards().some((s) => s.state === 'RELOCATING'));
+    await waitFor('a relocation', () => h.sb.shards().some((s) => s.state === 'RELOCATING'));
     const shards = (await h.es.cat.shards({ format: 'json' })) as { state: string; node: string }[];
     const moving = shards.find((s) => s.state === 'RELOCATING')!;
     assert.match(moving.node, /^es-data-7 -> \d+\.\d+\.\d+\.\d+ [\w-]{22} es-data-\d$/);
   });
 
   it('restarts a pod in another zone: new IP, and its ES node rejoins there', async () => {
-    h = await harness(scenarios.incident!);
+    const h = await start(scenarios.incident!);
     const old = h.sb.pods().find((p) => p.ordinal === 3)!;
     await h.sb.restartPod(3, 'eu-central-1a');
     const pod = await h.core.readNamespacedPod({ name: 'es-data-3', namespace: ns });
@@ -140,6 +136,6 @@ describe('sandbox: shard allocation', function () {
       { name: 'es-data-3', zone: 'eu-central-1a', ip: pod.status?.podIP },
     );
     // the restarted node came back empty (ephemeral storage); its copies were rebuilt somewhere
-    await waitFor('green', () => h!.sb.health() === 'green');
+    await waitFor('green', () => h.sb.health() === 'green');
   });
 });

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { errors } from '@elastic/elasticsearch';
 import { scenarios } from '../../src/sandbox/index.js';
-import { harness, rejection, waitFor, type Harness } from './helpers.js';
+import { harnessPerTest, rejection, waitFor } from './helpers.js';
 
 describe('sandbox: Elasticsearch API', function () {
-  let h: (Harness & { stop(): Promise<void> }) | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('looks like Elasticsearch 8 to the official client (product header on every response)', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const info = await h.es.info();
     assert.match(info.version.number, /^8\./);
     assert.equal(await h.es.ping(), true);
@@ -21,7 +17,7 @@ describe('sandbox: Elasticsearch API', function () {
   });
 
   it('stores cluster settings flat, renders them nested or flat, and removes keys set to null', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const put = await h.es.cluster.putSettings({
       persistent: { cluster: { routing: { allocation: { exclude: { _name: 'es-data-7' } } } } },
       transient: { 'cluster.routing.allocation.exclude._ip': '10.9.9.9' },
@@ -38,14 +34,14 @@ describe('sandbox: Elasticsearch API', function () {
     await h.es.cluster.putSettings({ persistent: { 'cluster.routing.allocation.exclude._name': null }, transient: { 'cluster.routing.allocation.exclude.*': null } });
     assert.deepEqual(h.sb.exclusions(), {});
 
-    const bad = await rejection(() => h!.es.cluster.putSettings({ persistent: { 'cluster.routing.allocation.exclude._ip': 'not-an-ip' } }));
+    const bad = await rejection(() => h.es.cluster.putSettings({ persistent: { 'cluster.routing.allocation.exclude._ip': 'not-an-ip' } }));
     assert.ok(bad instanceof errors.ResponseError);
     assert.equal(bad.meta.statusCode, 400);
     assert.equal((bad.meta.body as { error: { type: string } }).error.type, 'illegal_argument_exception');
   });
 
   it('serves _cat/shards, _cat/nodes, _cat/nodeattrs and _nodes with ES field names', async () => {
-    h = await harness(scenarios.incident!);
+    const h = await start(scenarios.incident!);
     const shards = (await h.es.cat.shards({ format: 'json' })) as Record<string, string | null>[];
     assert.equal(shards.length, 24);
     assert.deepEqual(Object.keys(shards[0]!), ['index', 'shard', 'prirep', 'state', 'docs', 'store', 'dataset', 'ip', 'node']);
@@ -70,7 +66,7 @@ describe('sandbox: Elasticsearch API', function () {
   });
 
   it('creates and deletes indices; a new index turns green once its copies are allocated', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const created = await h.es.indices.create({ index: 'logs', settings: { number_of_shards: 2, number_of_replicas: 1 } });
     assert.deepEqual(created, { acknowledged: true, shards_acknowledged: true, index: 'logs' });
     const health = await h.es.cluster.health({ index: 'logs', wait_for_status: 'green', timeout: '5s' });
@@ -81,15 +77,15 @@ describe('sandbox: Elasticsearch API', function () {
 
     await h.es.indices.delete({ index: 'logs' });
     assert.equal(await h.es.indices.exists({ index: 'logs' }), false);
-    const missing = await rejection(() => h!.es.cat.shards({ index: 'logs', format: 'json' }));
+    const missing = await rejection(() => h.es.cat.shards({ index: 'logs', format: 'json' }));
     assert.ok(missing instanceof errors.ResponseError);
     assert.equal(missing.meta.statusCode, 404);
     assert.equal((missing.meta.body as { error: { type: string } }).error.type, 'index_not_found_exception');
   });
 
   it('refuses to explain "any unassigned shard" when there is none, as ES does', async () => {
-    h = await harness(scenarios['even-8']!);
-    const err = await rejection(() => h!.es.cluster.allocationExplain());
+    const h = await start(scenarios['even-8']!);
+    const err = await rejection(() => h.es.cluster.allocationExplain());
     assert.ok(err instanceof errors.ResponseError);
     assert.equal(err.meta.statusCode, 400);
     const error = (err.meta.body as { error: { type: string; reason: string } }).error;
@@ -98,7 +94,7 @@ describe('sandbox: Elasticsearch API', function () {
   });
 
   it('waits in _cluster/health for wait_for_status, and times out with 408', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     await h.es.cluster.putSettings({ persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-*' } });
     await h.es.indices.create({ index: 'nowhere', settings: { number_of_replicas: 0 }, wait_for_active_shards: 0 });
     const res = await fetch(`${h.sb.esUrl}/_cluster/health/nowhere?wait_for_status=green&timeout=300ms`);
@@ -107,7 +103,7 @@ describe('sandbox: Elasticsearch API', function () {
     assert.equal(body.timed_out, true);
     assert.equal(body.status, 'red');
     await waitFor('an explanation of the unassigned primary', async () => {
-      const explain = await h!.es.cluster.allocationExplain();
+      const explain = await h.es.cluster.allocationExplain();
       return explain.index === 'nowhere' && explain.can_allocate === 'no';
     });
   });

@@ -2,6 +2,7 @@ import { Client } from '@elastic/elasticsearch';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { kubeConfigForServer } from '../../src/util/kube-config.js';
 import { startSandbox, type Sandbox, type Scenario } from '../../src/sandbox/index.js';
+import { eventually } from '../helpers/eventually.js';
 
 export interface Harness {
   sb: Sandbox;
@@ -27,17 +28,22 @@ export async function harness(scenario: Scenario, esOptions: { maxRetries?: numb
   };
 }
 
-export async function waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(50);
-  }
+/** For a describe block: returns `start`, and stops each test's harness after it, pass or fail. */
+export function harnessPerTest(): typeof harness {
+  let current: Awaited<ReturnType<typeof harness>> | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (...args) => (current = await harness(...args));
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The sandbox's own waits are short: 5 s unless a test says otherwise. */
+export async function waitFor(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  await eventually(what, done, timeoutMs);
 }
+
+export { setTimeout as sleep } from 'node:timers/promises';
 
 /** The body of a @kubernetes/client-node ApiException, parsed. */
 export function k8sErrorBody(err: unknown): { kind?: string; reason?: string; code?: number; message?: string; details?: Record<string, unknown> } {

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { PatchStrategy, setHeaderOptions, type V1Scale } from '@kubernetes/client-node';
 import { scenarios } from '../../src/sandbox/index.js';
-import { harness, k8sErrorBody, rejection, waitFor, type Harness } from './helpers.js';
+import { harnessPerTest, k8sErrorBody, rejection, waitFor } from './helpers.js';
 
 const ns = 'search';
 const name = 'es-data';
 
 describe('sandbox: Kubernetes API', function () {
-  let h: (Harness & { stop(): Promise<void> }) | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('serves the StatefulSet, its pods and the nodes they run on, with zones', async () => {
-    h = await harness(scenarios.incident!);
+    const h = await start(scenarios.incident!);
     const sts = await h.apps.readNamespacedStatefulSet({ name, namespace: ns });
     assert.equal(sts.spec?.replicas, 7);
     assert.equal(sts.status?.readyReplicas, 7);
@@ -43,40 +39,40 @@ describe('sandbox: Kubernetes API', function () {
   });
 
   it('answers a missing object with a NotFound Status', async () => {
-    h = await harness(scenarios['even-8']!);
-    const err = await rejection(() => h!.core.readNamespacedPod({ name: 'es-data-42', namespace: ns }));
+    const h = await start(scenarios['even-8']!);
+    const err = await rejection(() => h.core.readNamespacedPod({ name: 'es-data-42', namespace: ns }));
     assert.equal((err as { code?: number }).code, 404);
     assert.deepEqual(
       { kind: k8sErrorBody(err).kind, reason: k8sErrorBody(err).reason, code: k8sErrorBody(err).code },
       { kind: 'Status', reason: 'NotFound', code: 404 },
     );
-    const other = await rejection(() => h!.apps.readNamespacedStatefulSet({ name, namespace: 'elsewhere' }));
+    const other = await rejection(() => h.apps.readNamespacedStatefulSet({ name, namespace: 'elsewhere' }));
     assert.equal(k8sErrorBody(other).reason, 'NotFound');
   });
 
   it('scale-in (JSON patch) removes the highest ordinal, whose ES node leaves the cluster', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const scale = await h.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: [{ op: 'replace', path: '/spec/replicas', value: 7 }] });
     assert.equal(scale.spec?.replicas, 7);
     assert.equal(h.sb.replicas(), 7);
 
     const doomed = await h.core.readNamespacedPod({ name: 'es-data-7', namespace: ns });
     assert.ok(doomed.metadata?.deletionTimestamp, 'the pod is terminating');
-    await waitFor('es-data-7 to be gone', async () => (await h!.core.listNamespacedPod({ namespace: ns })).items.length === 7);
+    await waitFor('es-data-7 to be gone', async () => (await h.core.listNamespacedPod({ namespace: ns })).items.length === 7);
     const esNodes = (await h.es.cat.nodes({ format: 'json', h: 'name' })) as { name: string }[];
     assert.deepEqual(esNodes.map((n) => n.name).sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => `${name}-${i}`));
     assert.equal((await h.apps.readNamespacedStatefulSet({ name, namespace: ns })).status?.replicas, 7);
   });
 
   it('scale-out (merge patch) creates ordinals one at a time; the new ES nodes join in the next zones', async () => {
-    h = await harness(scenarios.incident!);
+    const h = await start(scenarios.incident!);
     await h.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: { spec: { replicas: 9 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     // OrderedReady: es-data-8 waits for es-data-7 to be running and ready
     assert.deepEqual(
       h.sb.pods().filter((p) => p.ordinal >= 7).map((p) => [p.name, p.phase]),
       [['es-data-7', 'Pending']],
     );
-    await waitFor('9 ES nodes', () => h!.sb.esNodes().length === 9);
+    await waitFor('9 ES nodes', () => h.sb.esNodes().length === 9);
     const attrs = (await h.es.cat.nodeattrs({ format: 'json' })) as { node: string; attr: string; value: string }[];
     const zoneOf = (node: string): string | undefined => attrs.find((a) => a.node === node && a.attr === 'zone')?.value;
     // new pods cycle over the scenario's distinct zones: 1b, 1c, 1a, ...
@@ -85,21 +81,21 @@ describe('sandbox: Kubernetes API', function () {
     const sts = await h.apps.readNamespacedStatefulSet({ name, namespace: ns });
     assert.equal(sts.status?.readyReplicas, 9);
     // the balancer moves shards onto the newcomers
-    await waitFor('shards on es-data-7', () => h!.sb.shards().some((s) => s.node === 'es-data-7' && s.state === 'STARTED'));
+    await waitFor('shards on es-data-7', () => h.sb.shards().some((s) => s.node === 'es-data-7' && s.state === 'STARTED'));
   });
 
   it('rejects scale writes with a stale resourceVersion (409) and invalid replicas (422)', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     const stale: V1Scale = await h.apps.readNamespacedStatefulSetScale({ name, namespace: ns });
     const updated = await h.apps.replaceNamespacedStatefulSetScale({ name, namespace: ns, body: { ...stale, spec: { replicas: 7 } } });
     assert.equal(updated.spec?.replicas, 7);
 
-    const conflict = await rejection(() => h!.apps.replaceNamespacedStatefulSetScale({ name, namespace: ns, body: { ...stale, spec: { replicas: 6 } } }));
+    const conflict = await rejection(() => h.apps.replaceNamespacedStatefulSetScale({ name, namespace: ns, body: { ...stale, spec: { replicas: 6 } } }));
     assert.equal((conflict as { code?: number }).code, 409);
     assert.equal(k8sErrorBody(conflict).reason, 'Conflict');
 
     const invalid = await rejection(() =>
-      h!.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: [{ op: 'replace', path: '/spec/replicas', value: -1 }] }),
+      h.apps.patchNamespacedStatefulSetScale({ name, namespace: ns, body: [{ op: 'replace', path: '/spec/replicas', value: -1 }] }),
     );
     assert.equal((invalid as { code?: number }).code, 422);
     const body = k8sErrorBody(invalid);
@@ -109,7 +105,7 @@ describe('sandbox: Kubernetes API', function () {
   });
 
   it('records every request it serves', async () => {
-    h = await harness(scenarios['even-8']!);
+    const h = await start(scenarios['even-8']!);
     await h.apps.readNamespacedStatefulSetScale({ name, namespace: ns });
     await h.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=es-data' });
     await h.es.cluster.health();

@@ -3,14 +3,10 @@
 import assert from 'node:assert/strict';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { runCli } from '../helpers/cli.js';
-import { World } from '../helpers/world.js';
+import { worldPerTest, type World } from '../helpers/world.js';
 
 describe('plan', function () {
-  let world: World | undefined;
-  afterEach(async () => {
-    await world?.close();
-    world = undefined;
-  });
+  const startWorld = worldPerTest();
 
   const snapshot = (w: World) =>
     JSON.stringify({
@@ -23,7 +19,7 @@ describe('plan', function () {
 
   it('changes nothing; shows the pods that would go with their pre-flight, and the stale exclusions', async () => {
     const leftover = { persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-2' } };
-    world = await World.start({ scenario: { ...scenarios['even-8']!, settings: leftover }, cluster: { sweepStaleExclusions: true } });
+    const world = await startWorld({ scenario: { ...scenarios['even-8']!, settings: leftover }, cluster: { sweepStaleExclusions: true } });
     const configFile = await world.writeConfigFile();
     const before = snapshot(world);
     const readsBefore = world.sandbox.requests.length;
@@ -46,7 +42,7 @@ describe('plan', function () {
   });
 
   it('the incident: prints the refusal, es-data-6 being the last node in eu-central-1a', async () => {
-    world = await World.start({ scenario: scenarios.incident! });
+    const world = await startWorld({ scenario: scenarios.incident! });
     const configFile = await world.writeConfigFile();
     const before = snapshot(world);
 
@@ -68,7 +64,7 @@ describe('plan', function () {
   });
 
   it('names the running operation, whose exclusion is not called stale', async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
+    const world = await startWorld({ scenario: scenarios['even-8']! });
     world.sandbox.faults.stallRelocations(true); // keep the drain in progress
     await world.startWorker();
     await world.submit(7);
@@ -81,7 +77,7 @@ describe('plan', function () {
   });
 
   it('a target outside the guards is bad input: exit 2, the field named, nothing read', async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
+    const world = await startWorld({ scenario: scenarios['even-8']! });
     const configFile = await world.writeConfigFile();
     const result = await runCli(['plan', 'production', '2', '--config', configFile]);
     assert.equal(result.code, 2);
