@@ -111,7 +111,8 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
   };
 }
 
-async function readSettings(client: Client): Promise<ClusterSettings> {
+/** `GET _cluster/settings`, flat, every value a string. */
+export async function readSettings(client: Client): Promise<ClusterSettings> {
   const settings = await client.cluster.getSettings({ flat_settings: true });
   return { persistent: flatStrings(settings.persistent), transient: flatStrings(settings.transient) };
 }

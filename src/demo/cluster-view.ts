@@ -3,8 +3,8 @@
 // every cluster.routing.allocation.exclude.* entry, and health.
 import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { AppsV1Api } from '@kubernetes/client-node';
-
-const EXCLUDE_PREFIX = 'cluster.routing.allocation.exclude.';
+import { readSettings } from '../activities/elasticsearch.js';
+import { effectiveExclusions } from '../domain/exclusion-list.js';
 
 export interface ClusterView {
   replicas: number;
@@ -22,16 +22,8 @@ export interface ViewClients {
 }
 
 export async function readExclusions(es: ElasticsearchClient): Promise<Record<string, string>> {
-  const settings = await es.cluster.getSettings({ flat_settings: true });
-  const merged: Record<string, string> = {};
-  for (const scope of [settings.persistent, settings.transient]) {
-    for (const [key, value] of Object.entries(scope ?? {})) {
-      if (!key.startsWith(EXCLUDE_PREFIX)) continue;
-      const text = Array.isArray(value) ? value.join(',') : String(value);
-      merged[key.slice(EXCLUDE_PREFIX.length)] = text;
-    }
-  }
-  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== ''));
+  const entries = effectiveExclusions(await readSettings(es));
+  return Object.fromEntries(Object.entries(entries).map(([attribute, values]) => [attribute, values.join(',')]));
 }
 
 export async function readClusterView({ es, apps, namespace, statefulSet }: ViewClients): Promise<ClusterView> {
