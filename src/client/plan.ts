@@ -7,10 +7,10 @@ import { createElasticsearchActivities } from '../activities/elasticsearch.js';
 import { createKubernetesActivities } from '../activities/kubernetes.js';
 import type { Config } from '../config/schema.js';
 import { excludedNodeNames, predictDrainSequence, type DrainStop, type PredictedDrain } from '../domain/drain-sequence.js';
-import { formatEntry, listEntries } from '../domain/exclusion-list.js';
+import { formatEntry, isLeftoverOf, listEntries } from '../domain/exclusion-list.js';
 import type { ClusterHealth } from '../domain/health.js';
 import { InputError } from '../domain/input-error.js';
-import { podOrdinal, podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
+import { podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
 import { clusterConfigOf, clusterWorkflowIdOf } from './submit-target.js';
 
 export interface PlannedExclusion {
@@ -60,7 +60,7 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
 
     const exclusions = listEntries(state.exclusions).map((entry) => {
       const stale = running && 'workflowId' in running ? undefined : true;
-      const swept = stale === true && clusterConfig.sweepStaleExclusions && entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined;
+      const swept = stale === true && clusterConfig.sweepStaleExclusions && isLeftoverOf(statefulSet, entry);
       return { entry, planned: { entry: formatEntry(entry), stale, swept } };
     });
     const remaining: Record<string, string[]> = {};

@@ -1,5 +1,6 @@
 // Edits of Elasticsearch's `cluster.routing.allocation.exclude.<attr>` lists. The rule (F6): an
 // operation only ever removes an entry it added itself; everything else is left as found.
+import { podOrdinal } from './scale-plan.js';
 
 export type ExclusionAttribute = '_name' | '_ip';
 
@@ -73,4 +74,13 @@ export function formatEntry(entry: ExclusionEntry): string {
 
 export function listEntries(exclusions: Record<string, string[]>): ExclusionEntry[] {
   return Object.entries(exclusions).flatMap(([attribute, values]) => values.map((value) => ({ attribute, value })));
+}
+
+/**
+ * Whether a stale entry is what an interrupted scale-in of this StatefulSet leaves behind (an
+ * exclusion by `_name` of one of its pods): the only kind sweepStaleExclusions removes. Entries
+ * naming anything else, or by `_ip`/`_host`, cannot be told apart from someone else's.
+ */
+export function isLeftoverOf(statefulSet: string, entry: ExclusionEntry): boolean {
+  return entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined;
 }

@@ -2,8 +2,7 @@
 // runs one operation at a time. They are reported; with sweepStaleExclusions, the ones naming a
 // pod of this StatefulSet (a leftover of an interrupted scale-in, like the incident's zombie) are
 // removed. Entries anyone else put there are never touched (F3, F6).
-import { formatEntry, listEntries, type ExclusionEntry } from '../domain/exclusion-list.js';
-import { podOrdinal } from '../domain/scale-plan.js';
+import { formatEntry, isLeftoverOf, listEntries } from '../domain/exclusion-list.js';
 import { calls } from './activity-proxies.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
@@ -21,8 +20,4 @@ export async function reviewStaleExclusions(op: OperationState, policy: ClusterP
     op.status.sweptExclusions.push(formatEntry(entry));
     op.note(`swept stale exclusion ${formatEntry(entry)}`);
   }
-}
-
-function isLeftoverOf(statefulSet: string, entry: ExclusionEntry): boolean {
-  return entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addEntryBody, effectiveExclusions, parseList, removeEntryBody } from '../../src/domain/exclusion-list.js';
+import { addEntryBody, effectiveExclusions, isLeftoverOf, parseList, removeEntryBody } from '../../src/domain/exclusion-list.js';
 
 const KEY = 'cluster.routing.allocation.exclude._name';
 
@@ -39,5 +39,12 @@ describe('exclusion list edits', () => {
       transient: { [KEY]: 'c' },
     });
     assert.deepEqual(effective, { _name: ['c'], _ip: ['10.0.0.1'] });
+  });
+
+  it('counts as a leftover only a _name entry naming a pod of this StatefulSet', () => {
+    assert.equal(isLeftoverOf('es-data', { attribute: '_name', value: 'es-data-6' }), true);
+    assert.equal(isLeftoverOf('es-data', { attribute: '_name', value: 'es-master-0' }), false);
+    assert.equal(isLeftoverOf('es-data', { attribute: '_ip', value: '10.0.0.6' }), false);
+    assert.equal(isLeftoverOf('es-data', { attribute: '_host', value: 'es-data-6' }), false);
   });
 });
