@@ -67,7 +67,10 @@ export class ClusterConnections {
     const cached = this.kubernetesClients.get(cluster);
     if (cached) return cached;
     const { kubernetes } = this.clusterConfig(cluster);
-    const kubeConfig = kubernetes.apiServer ? kubeConfigForServer(kubernetes.apiServer, cluster) : ambientKubeConfig(kubernetes.context);
+    const kubeConfig = kubernetes.apiServer
+      ? kubeConfigForServer(kubernetes.apiServer, { tokenFile: kubernetes.tokenFile! }, { name: cluster, caFile: kubernetes.caFile })
+      : ambientKubeConfig(kubernetes.context);
+    requireCredentials(kubeConfig, cluster);
     const target = {
       apps: kubeConfig.makeApiClient(AppsV1Api),
       core: kubeConfig.makeApiClient(CoreV1Api),
@@ -84,16 +87,40 @@ export class ClusterConnections {
   }
 }
 
-/** The worker's service account in a cluster, else KUBECONFIG / ~/.kube/config (optionally a context). */
+/**
+ * A named kubeconfig context always wins (KUBECONFIG / ~/.kube/config), also inside a cluster:
+ * it names another cluster than the one the worker runs in. Without one: the worker's service
+ * account in a cluster, else the kubeconfig's current context.
+ */
 function ambientKubeConfig(context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
-  if (process.env.KUBERNETES_SERVICE_HOST) {
+  if (context) {
+    kubeConfig.loadFromDefault();
+    if (!kubeConfig.getContextObject(context)) {
+      throw ApplicationFailure.nonRetryable(
+        `kubernetes.context: no context "${context}" in the worker's kubeconfig (has: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`,
+        'BadKubernetesContext',
+      );
+    }
+    kubeConfig.setCurrentContext(context);
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromCluster();
   } else {
     kubeConfig.loadFromDefault();
-    if (context) kubeConfig.setCurrentContext(context);
   }
   return kubeConfig;
+}
+
+/** es-scaler never talks to an API server anonymously: a user without any credential is a config error. */
+function requireCredentials(kubeConfig: KubeConfig, cluster: string): void {
+  const user = kubeConfig.getCurrentUser();
+  const hasCredential = !!user && !!(user.token || user.authProvider || user.exec || user.certData || user.certFile || user.username);
+  if (!hasCredential) {
+    throw ApplicationFailure.nonRetryable(
+      `kubernetes: no credentials for cluster "${cluster}" (context "${kubeConfig.getCurrentContext()}" has a user without token, certificate or exec plugin); es-scaler never connects anonymously`,
+      'MissingCredentials',
+    );
+  }
 }
 
 type AuthRef = NonNullable<ClusterConfig['elasticsearch']['auth']>;

@@ -4,12 +4,18 @@ import type { Config } from '../config/schema.js';
 import { ClusterConnections } from './connections.js';
 import { createElasticsearchActivities } from './elasticsearch.js';
 import { createKubernetesActivities } from './kubernetes.js';
+import { createShrinkActivities } from './shrink.js';
+import { createStaleExclusionActivities } from './stale-exclusions.js';
 import { createTemporalActivities } from './temporal.js';
 
 export function createActivities(deps: { client: Client; config: Config; connections: ClusterConnections }) {
+  const elasticsearch = createElasticsearchActivities(deps.connections);
+  const kubernetes = createKubernetesActivities(deps.connections);
   return {
-    ...createElasticsearchActivities(deps.connections),
-    ...createKubernetesActivities(deps.connections),
+    ...elasticsearch,
+    ...kubernetes,
+    ...createShrinkActivities(deps.connections, elasticsearch),
+    ...createStaleExclusionActivities(deps.connections, elasticsearch, kubernetes),
     ...createTemporalActivities(deps),
   };
 }

@@ -1,7 +1,8 @@
 // startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
+import { createApiToken } from './api-token.js';
 import { startEsApi } from './es-api.js';
 import { EsCluster, type ShardRow } from './es-cluster.js';
-import { Faults } from './faults.js';
+import { Faults, type RequestMatch } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
 import { parseScenario, type Scenario } from './scenario.js';
@@ -12,10 +13,13 @@ import { Timers } from './timers.js';
 export { loadScenarioFile, parseScenario, scenarios, type Scenario } from './scenario.js';
 export type { ShardRow } from './es-cluster.js';
 export type { RecordedRequest } from './http.js';
+export type { RequestMatch } from './faults.js';
 export type { NodeRuntime, PodInfo } from './statefulset.js';
 
 export interface Sandbox {
   k8sUrl: string; // http://127.0.0.1:<port>
+  k8sToken: string; // the bearer token the Kubernetes API requires (401 without it)
+  k8sTokenFile: string; // the same token in a file, as a config's kubernetes.tokenFile names it
   esUrl: string;
   replicas(): number; // StatefulSet spec.replicas
   pods(): (PodInfo & { phase: PodPhase })[];
@@ -26,8 +30,8 @@ export interface Sandbox {
   health(): 'green' | 'yellow' | 'red';
   requests: RecordedRequest[]; // every HTTP request served (path includes the query string)
   faults: {
-    latency(api: 'k8s' | 'es', ms: number): void; // added to every response of that API; 0 clears
-    failNext(api: 'k8s' | 'es', count: number, status?: number): void; // next N requests answer 5xx (default 503) in that API's error format
+    latency(api: 'k8s' | 'es', ms: number, match?: RequestMatch): void; // added before every (matching) request of that API is handled; 0 clears
+    failNext(api: 'k8s' | 'es', count: number, status?: number, match?: RequestMatch): void; // next N (matching) requests answer `status` (default 503) in that API's error format
     conflictNextScaleWrites(count: number): void; // next N PUT/PATCH on the scale subresource answer 409 Conflict
     stallRelocations(on: boolean): void; // relocations/recoveries stop progressing while on
   };
@@ -65,6 +69,8 @@ export interface SandboxOptions {
   /** Fixed ports (e.g. in docker-compose); free ones by default. */
   ports?: { k8s?: number; es?: number };
   nodeRuntime?: NodeRuntime;
+  /** The Kubernetes API's bearer token (docker-compose shares one through a file); random by default. */
+  k8sToken?: string;
 }
 
 export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -85,22 +91,26 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
   const faults = new Faults(timers, (on) => cluster.setStalled(on));
   const requests: RecordedRequest[] = [];
   const servers: { close(): Promise<void> }[] = [];
+  const k8sToken = await createApiToken(opts.k8sToken);
   const shutdown = async (): Promise<void> => {
     sts.close();
     timers.close();
     await Promise.all(servers.map((srv) => srv.close()));
+    await k8sToken.remove();
   };
   try {
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
-    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests });
+    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests, token: k8sToken.token });
     servers.push(k8s);
     const es = await startEsApi({ host, port: opts.ports?.es, cluster, faults, requests, timers });
     servers.push(es);
     let closing: Promise<void> | undefined;
     return {
       k8sUrl: k8s.url,
+      k8sToken: k8sToken.token,
+      k8sTokenFile: k8sToken.file,
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
@@ -111,8 +121,8 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       health: () => cluster.health().status,
       requests,
       faults: {
-        latency: (api, ms) => faults.latency(api, ms),
-        failNext: (api, count, status) => faults.failNext(api, count, status),
+        latency: (api, ms, match) => faults.latency(api, ms, match),
+        failNext: (api, count, status, match) => faults.failNext(api, count, status, match),
         conflictNextScaleWrites: (count) => faults.conflictNextScaleWrites(count),
         stallRelocations: (on) => faults.stallRelocations(on),
       },

@@ -11,6 +11,8 @@ export interface K8sApiOptions {
   sts: StatefulSet;
   faults: Faults;
   requests: RecordedRequest[];
+  /** The bearer token every request must carry, as a real API server with authentication does. */
+  token: string;
 }
 
 type Json = Record<string, unknown>;
@@ -26,7 +28,7 @@ class StatusError extends HttpError {
   }
 }
 
-const REASONS: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
 
 export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
   const api = new K8sApi(opts.sts, opts.faults);
@@ -50,11 +52,18 @@ export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
     router,
     requests: opts.requests,
     headers: {},
-    before: () => opts.faults.before('k8s', (code) => statusResponse(code, REASONS[code] ?? 'InternalError', `injected fault (HTTP ${code})`)),
+    before: async (req) =>
+      unauthenticated(req, opts.token) ??
+      opts.faults.before('k8s', req, (code) => statusResponse(code, REASONS[code] ?? 'InternalError', `injected fault (HTTP ${code})`)),
     notFound: () => statusResponse(404, 'NotFound', 'the server could not find the requested resource'),
     methodNotAllowed: () => statusResponse(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
     internalError: (err) => statusResponse(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`),
   });
+}
+
+function unauthenticated(req: ApiRequest, token: string): ApiResponse | undefined {
+  if (req.headers.authorization === `Bearer ${token}`) return undefined;
+  return statusResponse(401, 'Unauthorized', 'Unauthorized');
 }
 
 class K8sApi {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
-import { configPath, loadConfigFile } from '../config/load.js';
+import { ConfigError, configPath, loadConfigFile } from '../config/load.js';
 import { startHealthServer, WorkerHealth } from './health.js';
 import { installRuntime, logLine } from './runtime.js';
 import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
@@ -22,7 +22,7 @@ installRuntime({ metricsAddress: `${host}:${env.ES_SCALER_METRICS_PORT ?? 9464}`
 const health = new WorkerHealth();
 const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
 
-const { config, target } = withTemporalOverrides(await loadConfigFile(configPath()));
+const { config, target } = withTemporalOverrides(await loadConfigOrExit(configPath()));
 const nativeConnection = await connectWithRetry(target);
 const clientConnection = await Connection.connect(target.connection);
 const client = new Client({ connection: clientConnection, namespace: target.namespace });
@@ -45,6 +45,18 @@ try {
   await connections.close();
   await clientConnection.close();
   await nativeConnection.close();
+}
+
+/** A bad config file is the operator's to fix: say what is wrong, field by field, and exit 2 (no stack trace). */
+async function loadConfigOrExit(path: string) {
+  try {
+    return await loadConfigFile(path);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logLine('ERROR', err.message, { config: path, problems: err.problems });
+    healthServer.close();
+    process.exit(2);
+  }
 }
 
 async function connectWithRetry({ connection, address }: TemporalTarget): Promise<NativeConnection> {

@@ -120,7 +120,7 @@ describe('docker-compose.yml', () => {
       .filter((env) => 'node.attr.zone' in env)
       .map((env) => ({ name: env['node.name'], zone: env['node.attr.zone'] }));
     assert.deepEqual(pods, esNodes);
-    assert.deepEqual(sandbox.command!.slice(3), ['--host', '0.0.0.0', '--k8s-port', '8001']);
+    assert.deepEqual(sandbox.command!.slice(3), ['--host', '0.0.0.0', '--k8s-port', '8001', '--k8s-token-file', '/etc/es-scaler/k8s-token']);
   });
 
   it('points the worker at a valid compose-specific config file that it mounts', () => {

@@ -39,7 +39,7 @@ export class World extends Harness {
     const { config, temporal } = await harnessConfig({
       cluster: CLUSTER,
       taskQueue: `es-scaler-${namespace}`,
-      kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl },
+      kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl, tokenFile: sandbox.k8sTokenFile },
       elasticsearchUrl: sandbox.esUrl,
       policy: { pollInterval: '200ms', stallAfter: '30s', ...options.cluster },
     });

@@ -6,6 +6,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
+import { createApiToken } from '../api-token.js';
 import type { ShardRow } from '../es-cluster.js';
 import { Faults } from '../faults.js';
 import type { RecordedRequest } from '../http.js';
@@ -42,6 +43,8 @@ export interface RealNodeInfo {
 
 export interface RealCluster {
   k8sUrl: string;
+  /** The simulated Kubernetes API's bearer token, in a file (a config's kubernetes.tokenFile). */
+  k8sTokenFile: string;
   /** HTTP of es-data-0: the only master-eligible node, which scale-in never removes. */
   esUrl: string;
   namespace: string;
@@ -190,12 +193,14 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
   });
   const requests: RecordedRequest[] = [];
   let k8s: { url: string; close(): Promise<void> } | undefined;
+  const k8sToken = await createApiToken();
   let es: Client | undefined;
   const shutdown = async (): Promise<void> => {
     sts.close();
     timers.close();
     await es?.close().catch(() => undefined);
     await k8s?.close();
+    await k8sToken.remove();
     // every pod, including ones a scale operation is starting or stopping right now
     await Promise.all([...processes.values()].map((n) => n.stop()));
     processes.clear();
@@ -219,7 +224,7 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
       await client.indices.create({ index: index.name, settings: { number_of_shards: index.primaries, number_of_replicas: index.replicas } });
     }
     await client.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
-    k8s = await startK8sApi({ host: '127.0.0.1', sts, faults: new Faults(timers, () => undefined), requests });
+    k8s = await startK8sApi({ host: '127.0.0.1', sts, faults: new Faults(timers, () => undefined), requests, token: k8sToken.token });
 
     const settings = async () => {
       const r = await client.cluster.getSettings({ flat_settings: true });
@@ -232,6 +237,7 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
     let closing: Promise<void> | undefined;
     const cluster: RealCluster = {
       k8sUrl: k8s.url,
+      k8sTokenFile: k8sToken.file,
       esUrl,
       namespace: s.namespace,
       statefulSet: s.statefulSet,
