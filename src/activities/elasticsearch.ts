@@ -95,12 +95,12 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
      * means the data is safe elsewhere (F7): the node is still in the cluster, holds no copy, and
      * no copy anywhere is unassigned (one that may have been on it, the way ECK counts them).
      */
-    async watchDrain(request: WatchRequest & { node: string; last?: DrainPoll }): Promise<DrainPoll> {
+    async watchDrain(request: WatchRequest & { node: string; last?: DrainPoll; entry?: ExclusionEntry }): Promise<DrainPoll> {
       const client = es(request.cluster);
       return watch({
         ...request,
-        poll: () => readDrain(client, request.node),
-        worthReporting: (poll) => poll.drained || drainChanged(poll, request.last),
+        poll: () => readDrain(client, request.node, request.entry),
+        worthReporting: (poll) => poll.drained || poll.entryInForce === false || drainChanged(poll, request.last),
       });
     },
 
@@ -190,19 +190,23 @@ async function editExclusions(
   }
 }
 
-async function readDrain(client: Client, node: string): Promise<DrainPoll> {
-  const [rows, nodes, health] = await Promise.all([
+/** One look at a drain; with `entry`, also whether that exclusion is still in force (another writer may have dropped it). */
+async function readDrain(client: Client, node: string, entry?: ExclusionEntry): Promise<DrainPoll> {
+  const [rows, nodes, health, settings] = await Promise.all([
     client.cat.shards({ format: 'json', h: SHARD_COLUMNS }) as Promise<CatShard[]>,
     client.cat.nodes({ format: 'json', h: 'name' }) as Promise<{ name?: string }[]>,
     client.cluster.health(),
+    entry ? readSettings(client) : undefined,
   ]);
   const onNode = rows.filter((row) => holderOf(row) === node);
-  return drainVerdict({
+  const verdict = drainVerdict({
     nodePresent: nodes.some((n) => n.name === node),
     shardsLeft: onNode.length,
     relocating: onNode.filter((row) => row.state === 'RELOCATING').length,
     unassigned: health.unassigned_shards,
   });
+  if (!entry || !settings) return verdict;
+  return { ...verdict, entryInForce: effectiveExclusions(settings)[entry.attribute]?.includes(entry.value) ?? false };
 }
 
 function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {

@@ -23,10 +23,12 @@ function httpFailureOf(err: unknown): HttpFailure | undefined {
     const body = e.body as { error?: { reason?: string; type?: string } } | undefined;
     return { system: 'Elasticsearch', status: e.statusCode, reason: body?.error?.reason ?? body?.error?.type ?? e.message ?? '' };
   }
-  if (typeof e.code === 'number' && e.body !== undefined && e.code >= 400 && e.code < 600) {
+  if (typeof e.code === 'number' && 'body' in e && 'headers' in e && e.code >= 400 && e.code < 600) {
+    // ApiException: the Status body when the client parsed one, else its message's "Message:" line.
     const body = typeof e.body === 'string' ? safeJson(e.body) : e.body;
     const status = body as { message?: string; reason?: string } | undefined;
-    return { system: 'Kubernetes', status: e.code, reason: status?.message ?? status?.reason ?? String(e.body) };
+    const fromMessage = /^Message: (.*)$/m.exec(e.message ?? '')?.[1];
+    return { system: 'Kubernetes', status: e.code, reason: status?.message ?? status?.reason ?? fromMessage ?? '' };
   }
   return undefined;
 }

@@ -13,6 +13,8 @@ export interface DrainObservation {
 
 export interface DrainPoll extends DrainObservation {
   drained: boolean;
+  /** Whether the exclusion the operation added is still in force (when it asked). */
+  entryInForce?: boolean;
 }
 
 export function drainVerdict(observation: DrainObservation): DrainPoll {

@@ -54,6 +54,7 @@ async function loadConfigOrExit(path: string) {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     logLine('ERROR', err.message, { config: path, problems: err.problems });
+    process.stderr.write(`${err.message}\n`);
     healthServer.close();
     process.exit(2);
   }

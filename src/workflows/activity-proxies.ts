@@ -1,6 +1,7 @@
 // Timeouts and retry policies, declared once per activity group.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { MAX_WATCH_MS } from './waiting.js';
 
 const RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
@@ -16,9 +17,6 @@ export const writes = proxyActivities<Activities>({ startToCloseTimeout: '30s', 
 
 /** Cleanup on the way out. Bounded: an entry that still cannot be removed after this is reported as left. */
 export const cleanups = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: RETRY });
-
-/** Longest time a watching activity keeps control before reporting back to the workflow. */
-export const MAX_WATCH_MS = 60_000;
 
 /**
  * Waiting activities poll and heartbeat every poll interval; a worker that dies is noticed after

@@ -102,26 +102,30 @@ async function outcomeOf(
   supersededBy: () => TargetRequest | undefined,
 ): Promise<{ record: OperationRecord; result?: OperationResult }> {
   const base = { workflowId, target: request.replicas, source: request.source };
-  const finishedAt = () => new Date().toISOString();
+  let outcome: OperationRecord['outcome'];
+  let what: string;
+  let result: OperationResult | undefined;
   try {
-    const result = await child;
-    const compensation = result.compensation.exclusionsRemoved;
-    const left = result.compensation.exclusionsLeft ?? [];
-    const detail =
-      `${result.outcome}${compensation.length ? `; compensation removed ${compensation.join(', ')}` : ''}` +
-      `${left.length ? `; LEFT IN PLACE ${left.join(', ')}` : ''}`;
-    const by = supersededBy();
-    if (by) {
-      return { record: { ...base, outcome: 'superseded', detail: `superseded by target ${by.replicas} (${by.source}); ${detail}`, finishedAt: finishedAt() }, result };
-    }
-    return { record: { ...base, outcome: result.outcome, detail, finishedAt: finishedAt() }, result };
+    result = await child;
+    outcome = result.outcome;
+    what = result.outcome;
   } catch (err) {
-    const by = supersededBy();
-    if (by && isCancellation(err)) {
-      return { record: { ...base, outcome: 'superseded', detail: `superseded by target ${by.replicas} (${by.source})`, finishedAt: finishedAt() } };
-    }
-    const outcome = isCancellation(err) ? 'cancelled' : 'failed';
-    const result = applicationFailureIn(err)?.details?.[0] as OperationResult | undefined;
-    return { record: { ...base, outcome, detail: describeFailure(err), finishedAt: finishedAt() }, result };
+    // A failed operation carries its result (with its compensation) in the failure's details.
+    result = applicationFailureIn(err)?.details?.[0] as OperationResult | undefined;
+    outcome = isCancellation(err) ? 'cancelled' : 'failed';
+    what = describeFailure(err);
   }
+  const by = supersededBy();
+  if (by && outcome !== 'failed') {
+    outcome = 'superseded';
+    what = `superseded by target ${by.replicas} (${by.source}); ${what}`;
+  }
+  const detail = `${what}${compensationText(result)}`;
+  return { record: { ...base, outcome, detail, finishedAt: new Date().toISOString() }, result };
+}
+
+function compensationText(result: OperationResult | undefined): string {
+  const removed = result?.compensation.exclusionsRemoved ?? [];
+  const left = result?.compensation.exclusionsLeft ?? [];
+  return `${removed.length ? `; compensation removed ${removed.join(', ')}` : ''}${left.length ? `; LEFT IN PLACE ${left.join(', ')}` : ''}`;
 }

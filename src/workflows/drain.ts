@@ -2,17 +2,23 @@
 // unassigned (F7). When copies stay and nothing moves, ask Elasticsearch why and show it in the
 // status; when nothing has progressed for stallAfter, stop with a clear, non-retryable error
 // instead of waiting all night (F1). A poll that fails does not stop the stall clock.
-import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
 import { drainWaitingFor, type DrainPoll } from '../domain/drain-safety.js';
-import { calls, MAX_WATCH_MS, watchers } from './activity-proxies.js';
+import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
+import { calls, watchers, writes } from './activity-proxies.js';
 import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
+import { watchSlice, within } from './waiting.js';
 
-export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string): Promise<void> {
+/** How long past its own return time a drain poll may take before the stall clock stops waiting for it. */
+const POLL_GRACE_MS = 5_000;
+
+/** `entry`: the exclusion this operation added for the node, re-added if another writer drops it mid-drain. */
+export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string, entry?: OwnedExclusion): Promise<void> {
   op.enter('draining', node);
   const { watchDrain } = watchers(policy.pollIntervalMs);
   const startedAt = Date.now();
@@ -21,20 +27,22 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
   let last: DrainPoll | undefined;
   let pollError: string | undefined;
   for (;;) {
-    const remaining = progress.remainingBeforeStall(Date.now(), policy.stallAfterMs);
+    const returnAfterMs = watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
     try {
-      last = await watchDrain({
-        cluster: policy.cluster,
-        node,
-        last,
-        pollIntervalMs: policy.pollIntervalMs,
-        returnAfterMs: Math.min(Math.max(remaining, policy.pollIntervalMs), MAX_WATCH_MS),
-      });
-      pollError = undefined;
+      // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
+      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
+        watchDrain({ cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
+      );
+      pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
+      if (poll) last = poll;
     } catch (err) {
       if (isCancellation(err) || isPermanent(err)) throw err;
       pollError = describeFailure(err);
-      op.note(`polling the drain of ${node} keeps failing: ${pollError}`);
+    }
+    if (pollError) op.note(`polling the drain of ${node} fails: ${pollError}`);
+    if (last && !pollError && entry && last.entryInForce === false) {
+      await restoreExclusion(op, policy, entry);
+      continue;
     }
     if (last && !pollError) {
       op.drainObserved(last);
@@ -63,6 +71,13 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
       );
     }
   }
+}
+
+/** Another writer replaced the list without our entry (Elasticsearch has no compare-and-set): put it back, keep theirs, report it. */
+async function restoreExclusion(op: OperationState, policy: ClusterPolicy, entry: OwnedExclusion): Promise<void> {
+  const edit = await CancellationScope.nonCancellable(() => writes.addExclusion(policy.cluster, entry));
+  op.placed(entry, edit.scope);
+  op.conflictSeen(edit.conflict ?? `${formatEntry(entry)} was removed from the exclusion list by another writer while ${entry.pod} drained; added it again`);
 }
 
 /** Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out). */

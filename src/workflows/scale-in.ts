@@ -27,7 +27,7 @@ export async function scaleIn(op: OperationState, policy: ClusterPolicy, fromRep
       op.note(`excluded ${formatEntry(entry)} from shard allocation`);
     }
 
-    await drainThenShrink(op, policy, pod, ordinal);
+    await drainThenShrink(op, policy, pod, ordinal, alreadyExcluded ? undefined : entry);
 
     op.enter('waiting-pod-gone', pod);
     await waitUntilGone(policy, pod);
@@ -44,9 +44,9 @@ export async function scaleIn(op: OperationState, policy: ClusterPolicy, fromRep
 }
 
 /** Drain, then shrink; if the shrink's own last check finds the node no longer drained (it restarted), drain again. */
-async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: string, ordinal: number): Promise<void> {
+async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: string, ordinal: number, entry: OwnedExclusion | undefined): Promise<void> {
   for (;;) {
-    await drainNode(op, policy, pod);
+    await drainNode(op, policy, pod, entry);
     op.enter('shrinking', pod);
     try {
       await CancellationScope.nonCancellable(() => writes.shrinkAfterDrain(policy.cluster, { pod, expected: ordinal + 1, replicas: ordinal }));

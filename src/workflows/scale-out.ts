@@ -3,18 +3,18 @@
 // back to what it was. Never succeed while a new node's name is still excluded (a leftover entry).
 import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import { formatEntry, type ExclusionEntry } from '../domain/exclusion-list.js';
-import { healthAtLeast } from '../domain/health.js';
+import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
 import { podsToAdd } from '../domain/scale-plan.js';
 import { calls, watchers, writes } from './activity-proxies.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
-import { repeatUntil, watchSlice } from './waiting.js';
+import { repeatUntil } from './waiting.js';
 
 export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromReplicas: number, target: number): Promise<void> {
   const added = podsToAdd(policy.statefulSet, fromReplicas, target);
   const watch = watchers(policy.pollIntervalMs);
-  const request = { cluster: policy.cluster, pollIntervalMs: policy.pollIntervalMs, returnAfterMs: watchSlice(policy.pollIntervalMs) };
-  const bound = (what: string) => ({ limitMs: policy.stallAfterMs, what });
+  const request = { cluster: policy.cluster, pollIntervalMs: policy.pollIntervalMs };
+  const bound = (what: string) => ({ limitMs: policy.stallAfterMs, pollIntervalMs: policy.pollIntervalMs, what });
   const { health: healthBefore } = await calls.readExclusionsAndHealth(policy.cluster);
 
   const lingering = await calls.nodeIds(policy.cluster, added);
@@ -22,7 +22,7 @@ export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromRe
     op.enter('waiting-old-nodes-gone');
     op.note(`${lingering.length} node(s) named like the new pods are still in the cluster (leaving); waiting for them to go first`);
     await repeatUntil<{ matching: number }>(
-      (last) => watch.watchNodes({ ...request, names: added, present: false, lastMatching: last?.matching }),
+      (last, returnAfterMs) => watch.watchNodes({ ...request, returnAfterMs, names: added, present: false, lastMatching: last?.matching }),
       ({ matching }) => matching === added.length,
       bound('the earlier nodes named like the new pods to leave'),
     );
@@ -34,7 +34,7 @@ export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromRe
 
   op.enter('waiting-nodes');
   await repeatUntil<{ matching: number }>(
-    (last) => watch.watchNodes({ ...request, names: added, present: true, lastMatching: last?.matching }),
+    (last, returnAfterMs) => watch.watchNodes({ ...request, returnAfterMs, names: added, present: true, lastMatching: last?.matching }),
     ({ matching }) => matching === added.length,
     bound(`${added.length} new node(s) to join (a pod may be Pending)`),
     ({ matching }) => {
@@ -44,8 +44,8 @@ export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromRe
   );
 
   op.enter('waiting-health');
-  const { health } = await repeatUntil(
-    () => watch.watchHealth({ ...request, atLeast: healthBefore }),
+  const { health } = await repeatUntil<{ health: ClusterHealth }>(
+    (_last, returnAfterMs) => watch.watchHealth({ ...request, returnAfterMs, atLeast: healthBefore }),
     ({ health }) => healthAtLeast(health, healthBefore),
     bound(`cluster health back to ${healthBefore}`),
   );
