@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import { ClusterConnections } from './connections.js';
 import { createElasticsearchActivities } from './elasticsearch.js';
+import { createEventActivities } from './events.js';
 import { createKubernetesActivities } from './kubernetes.js';
 import { createTemporalActivities } from './temporal.js';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: { client: Client; config: Config; connect
   return {
     ...createElasticsearchActivities(deps.connections),
     ...createKubernetesActivities(deps.connections),
+    ...createEventActivities(deps.connections),
     ...createTemporalActivities(deps),
   };
 }

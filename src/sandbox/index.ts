@@ -4,6 +4,7 @@ import { EsCluster, type ShardRow } from './es-cluster.js';
 import { Faults } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
+import { EventStore } from './k8s-events.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
@@ -25,6 +26,7 @@ export interface Sandbox {
   shards(): ShardRow[];
   health(): 'green' | 'yellow' | 'red';
   requests: RecordedRequest[]; // every HTTP request served (path includes the query string)
+  events(): Record<string, unknown>[]; // events.k8s.io/v1 Events created through the API, oldest first
   faults: {
     latency(api: 'k8s' | 'es', ms: number): void; // added to every response of that API; 0 clears
     failNext(api: 'k8s' | 'es', count: number, status?: number): void; // next N requests answer 5xx (default 503) in that API's error format
@@ -94,7 +96,8 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
-    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests });
+    const events = new EventStore();
+    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, events, faults, requests });
     servers.push(k8s);
     const es = await startEsApi({ host, port: opts.ports?.es, cluster, faults, requests, timers });
     servers.push(es);
@@ -110,6 +113,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       shards: () => cluster.shardRows(),
       health: () => cluster.health().status,
       requests,
+      events: () => events.list(),
       faults: {
         latency: (api, ms) => faults.latency(api, ms),
         failNext: (api, count, status) => faults.failNext(api, count, status),
