@@ -29,7 +29,7 @@ export async function createdMetrics(dir: string): Promise<CreatedMetric[]> {
   for (const file of await typeScriptFiles(dir)) {
     const source = ts.createSourceFile(file, await readFile(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text in CREATORS) {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && Object.hasOwn(CREATORS, node.expression.name.text)) {
         const [name] = node.arguments;
         const where = `${relative(dir, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
         if (!name || !ts.isStringLiteralLike(name)) throw new Error(`${where}: the metric name is not a string literal`);
