@@ -3,11 +3,9 @@
 import { Runtime } from '@temporalio/worker';
 import type { WorkerHealth } from './health.js';
 
-export const WORKER_READY_METRIC = 'es_scaler_worker_ready';
-
 /** Samples readiness every `intervalMs` into the gauge the Prometheus endpoint serves; returns a stop function. */
 export function exportReadiness(health: WorkerHealth, intervalMs = 5_000): () => void {
-  const gauge = Runtime.instance().metricMeter.createGauge(WORKER_READY_METRIC, 'int', '', 'Worker connected to Temporal and polling (1) or not (0)');
+  const gauge = Runtime.instance().metricMeter.createGauge('es_scaler_worker_ready', 'int', '', 'Worker connected to Temporal and polling (1) or not (0)');
   const sample = () => gauge.set(health.ready ? 1 : 0);
   sample();
   const timer = setInterval(sample, intervalMs).unref();

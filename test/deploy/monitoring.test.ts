@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { createdMetrics, exportedSeriesNames, metricNamesIn, withGrafanaVariables, type CreatedMetric } from '../../src/deploy-check/metrics.js';
 import { loadYamlDocuments, validateKubernetesObject } from '../../src/deploy-check/manifests.js';
 import { parseDuration } from '../../src/config/duration.js';
+import { scenarios } from '../../src/sandbox/scenario.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { eventually } from '../helpers/eventually.js';
+import { World } from '../helpers/world.js';
 
 const monitoringDir = join(packageRoot, 'deploy', 'monitoring');
 
@@ -58,6 +61,22 @@ describe('monitoring (deploy/monitoring)', () => {
       assert.throws(() => metricNamesIn('sum(rate(a[5m])'), /PromQL does not parse/);
       assert.throws(() => metricNamesIn('{__name__="a"}'), /a selector without a metric name/);
       assert.equal(withGrafanaVariables('increase(a{c=~"$cluster"}[$__rate_interval])'), 'increase(a{c=~".*"}[5m])');
+    });
+  });
+
+  describe('a running worker', function () {
+    let world: World | undefined;
+    after(async () => world?.close());
+
+    it('serves es_scaler_worker_ready 1 once it polls, under exactly the name the code gives it', async () => {
+      world = await World.start({ scenario: scenarios['even-8']! });
+      const worker = await world.startWorkerProcess();
+      const body = await eventually('the readiness gauge', async () => {
+        const { body } = await worker.get('/metrics');
+        return /^es_scaler_worker_ready(\{[^}]*\})? 1$/m.test(body) ? body : undefined;
+      });
+      const served = new Set(body.split('\n').filter((l) => l.startsWith('es_scaler_')).map((l) => /^\w+/.exec(l)![0]));
+      for (const name of served) assert.ok(exported.has(name), `${name} is served but not found in the code`);
     });
   });
 
