@@ -3,7 +3,7 @@
 // restart; they never travel through workflow inputs or history.
 import { readFileSync } from 'node:fs';
 import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elasticsearch';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
 import { kubeConfigForServer } from '../util/kube-config.js';
@@ -12,6 +12,7 @@ import type { ClusterPolicy } from '../workflows/types.js';
 export interface KubernetesTarget {
   apps: AppsV1Api;
   core: CoreV1Api;
+  events: EventsV1Api;
   namespace: string;
   statefulSet: string;
 }
@@ -74,6 +75,7 @@ export class ClusterConnections {
     const target = {
       apps: kubeConfig.makeApiClient(AppsV1Api),
       core: kubeConfig.makeApiClient(CoreV1Api),
+      events: kubeConfig.makeApiClient(EventsV1Api),
       namespace: kubernetes.namespace,
       statefulSet: kubernetes.statefulSet,
     };

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import { ClusterConnections } from './connections.js';
 import { createElasticsearchActivities } from './elasticsearch.js';
+import { createEventActivities } from './events.js';
 import { createKubernetesActivities } from './kubernetes.js';
 import { createShrinkActivities } from './shrink.js';
 import { createStaleExclusionActivities } from './stale-exclusions.js';
@@ -16,6 +17,7 @@ export function createActivities(deps: { client: Client; config: Config; connect
     ...kubernetes,
     ...createShrinkActivities(deps.connections, elasticsearch),
     ...createStaleExclusionActivities(deps.connections, elasticsearch, kubernetes),
+    ...createEventActivities(deps.connections),
     ...createTemporalActivities(deps),
   };
 }

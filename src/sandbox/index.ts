@@ -5,6 +5,7 @@ import { EsCluster, type ShardRow } from './es-cluster.js';
 import { Faults, type RequestMatch } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
+import { EventStore } from './k8s-events.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
@@ -29,6 +30,7 @@ export interface Sandbox {
   shards(): ShardRow[];
   health(): 'green' | 'yellow' | 'red';
   requests: RecordedRequest[]; // every HTTP request served (path includes the query string)
+  events(): Record<string, unknown>[]; // events.k8s.io/v1 Events created through the API, oldest first
   faults: {
     latency(api: 'k8s' | 'es', ms: number, match?: RequestMatch): void; // added before every (matching) request of that API is handled; 0 clears
     failNext(api: 'k8s' | 'es', count: number, status?: number, match?: RequestMatch): void; // next N (matching) requests answer `status` (default 503) in that API's error format
@@ -102,7 +104,8 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
-    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests, token: k8sToken.token });
+    const events = new EventStore();
+    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, events, faults, requests, token: k8sToken.token });
     servers.push(k8s);
     const es = await startEsApi({ host, port: opts.ports?.es, cluster, faults, requests, timers });
     servers.push(es);
@@ -120,6 +123,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       shards: () => cluster.shardRows(),
       health: () => cluster.health().status,
       requests,
+      events: () => events.list(),
       faults: {
         latency: (api, ms, match) => faults.latency(api, ms, match),
         failNext: (api, count, status, match) => faults.failNext(api, count, status, match),

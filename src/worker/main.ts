@@ -9,6 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError, configPath, loadConfigFile } from '../config/load.js';
 import { startHealthServer, WorkerHealth } from './health.js';
+import { exportReadiness } from './readiness-metric.js';
 import { installRuntime, logLine } from './runtime.js';
 import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
 import { createScalerWorker } from './worker.js';
@@ -21,6 +22,7 @@ const host = env.ES_SCALER_LISTEN_HOST ?? '0.0.0.0';
 installRuntime({ metricsAddress: `${host}:${env.ES_SCALER_METRICS_PORT ?? 9464}` });
 const health = new WorkerHealth();
 const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
+const stopReadinessMetric = exportReadiness(health);
 
 const { config, target } = withTemporalOverrides(await loadConfigOrExit(configPath()));
 const nativeConnection = await connectWithRetry(target);
@@ -41,6 +43,7 @@ try {
   await running;
   logLine('INFO', 'worker stopped');
 } finally {
+  stopReadinessMetric();
   healthServer.close();
   await connections.close();
   await clientConnection.close();

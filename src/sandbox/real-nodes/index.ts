@@ -11,6 +11,7 @@ import type { ShardRow } from '../es-cluster.js';
 import { Faults } from '../faults.js';
 import type { RecordedRequest } from '../http.js';
 import { startK8sApi } from '../k8s-api.js';
+import { EventStore } from '../k8s-events.js';
 import { parseScenario, type Scenario } from '../scenario.js';
 import type { FlatSettings } from '../settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from '../statefulset.js';
@@ -54,6 +55,8 @@ export interface RealCluster {
   es: Client;
   /** Every request the Kubernetes API served. */
   requests: RecordedRequest[];
+  /** events.k8s.io/v1 Events created through the Kubernetes API, oldest first. */
+  events(): Record<string, unknown>[];
   replicas(): number;
   pods(): (PodInfo & { phase: PodPhase })[];
   /** The version every node reports (`_cat/nodes?h=version`), e.g. ["8.19.21"]. */
@@ -224,7 +227,8 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
       await client.indices.create({ index: index.name, settings: { number_of_shards: index.primaries, number_of_replicas: index.replicas } });
     }
     await client.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
-    k8s = await startK8sApi({ host: '127.0.0.1', sts, faults: new Faults(timers, () => undefined), requests, token: k8sToken.token });
+    const events = new EventStore();
+    k8s = await startK8sApi({ host: '127.0.0.1', sts, events, faults: new Faults(timers, () => undefined), requests, token: k8sToken.token });
 
     const settings = async () => {
       const r = await client.cluster.getSettings({ flat_settings: true });
@@ -244,6 +248,7 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
       distribution,
       es: client,
       requests,
+      events: () => events.list(),
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
       versions: async () => {
