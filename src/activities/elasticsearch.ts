@@ -70,12 +70,14 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
     },
 
     /** The zone pre-flight of one node, computed here so only its verdict enters workflow history. */
-    async preflightNode(cluster: string, node: string): Promise<PreflightResult & { exclusions: Record<string, string[]>; nodeIp?: string }> {
+    async preflightNode(cluster: string, node: string): Promise<PreflightResult & { exclusions: Record<string, string[]>; nodeIp?: string; nodeZone?: string }> {
       const client = es(cluster);
       const [settings, nodes, shards] = await Promise.all([readSettings(client), readNodes(client), readShards(client)]);
       const exclusions = effectiveExclusions(settings);
-      const result = preflightDrain({ node, nodes, shards, awareness: awarenessOf(settings), excludedNodes: excludedNodeNames(nodes, exclusions) });
-      return { ...result, exclusions, nodeIp: nodes.find((n) => n.name === node)?.ip };
+      const awareness = awarenessOf(settings);
+      const result = preflightDrain({ node, nodes, shards, awareness, excludedNodes: excludedNodeNames(nodes, exclusions) });
+      const found = nodes.find((n) => n.name === node);
+      return { ...result, exclusions, nodeIp: found?.ip, nodeZone: found?.attributes[awareness.attributes[0] ?? 'zone'] };
     },
 
     async addExclusion(cluster: string, entry: ExclusionEntry): Promise<ExclusionEdit> {
@@ -99,6 +101,7 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
       const client = es(request.cluster);
       return watch({
         ...request,
+        about: { node: request.node },
         poll: () => readDrain(client, request.node, request.entry),
         worthReporting: (poll) => poll.drained || poll.entryInForce === false || drainChanged(poll, request.last),
       });

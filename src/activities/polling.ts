@@ -15,14 +15,16 @@ export interface WatchOptions<T> {
   poll: () => Promise<T>;
   /** True when the workflow should hear about this poll now. */
   worthReporting: (observation: T) => boolean;
+  /** Added to every heartbeat, so the UI's pending activity says what is watched ({ node: "es-data-6" }). */
+  about?: Record<string, unknown>;
 }
 
-export async function watch<T>({ pollIntervalMs, returnAfterMs, poll, worthReporting }: WatchOptions<T>): Promise<T> {
+export async function watch<T>({ pollIntervalMs, returnAfterMs, poll, worthReporting, about }: WatchOptions<T>): Promise<T> {
   const context = Context.current();
   const deadline = Date.now() + returnAfterMs;
   for (;;) {
     const observation = await poll();
-    context.heartbeat(observation);
+    context.heartbeat({ ...about, ...observation, at: new Date().toISOString() });
     if (worthReporting(observation)) return observation;
     await context.sleep(pollIntervalMs);
     if (Date.now() >= deadline) return observation;

@@ -1,5 +1,5 @@
 // Timeouts and retry policies, declared once per activity group.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { MAX_WATCH_MS } from './waiting.js';
 
@@ -17,6 +17,18 @@ export const writes = proxyActivities<Activities>({ startToCloseTimeout: '30s', 
 
 /** Cleanup on the way out. Bounded: an entry that still cannot be removed after this is reported as left. */
 export const cleanups = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: RETRY });
+
+/** Kubernetes Events: best effort, never retried, never in the way of the operation. */
+export const announcements = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 1 } });
+
+/** Calls an activity with the one-line summary the Temporal UI shows on its bar ("drain es-data-6"). */
+export function summarised<A extends unknown[], R>(
+  activity: { executeWithOptions(options: ActivityOptions, args: A): Promise<R> },
+  summary: string,
+  ...args: A
+): Promise<R> {
+  return activity.executeWithOptions({ summary }, args);
+}
 
 /**
  * Waiting activities poll and heartbeat every poll interval; a worker that dies is noticed after

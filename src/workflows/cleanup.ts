@@ -4,7 +4,8 @@
 // Elasticsearch move shards onto it (F7). Every entry is tried; what cannot be removed is reported.
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
 import { podOrdinal } from '../domain/scale-plan.js';
-import { calls, cleanups } from './activity-proxies.js';
+import { calls, cleanups, summarised } from './activity-proxies.js';
+import { announce } from './announce.js';
 import { describeFailure } from './failures.js';
 import type { OperationState } from './operation-state.js';
 import { waitUntilGone } from './pod-gone.js';
@@ -21,7 +22,7 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
         await waitUntilGone(policy, entry.pod);
         op.podRemoved(entry.pod);
       }
-      const edit = await cleanups.removeExclusion(cluster, entry, entry.scope);
+      const edit = await summarised(cleanups.removeExclusion, `compensation: un-exclude ${formatEntry(entry)}`, cluster, entry, entry.scope);
       if (edit.conflict) op.conflictSeen(edit.conflict);
       op.release(entry, true);
       op.note(`compensation: removed exclusion ${formatEntry(entry)}`);
@@ -29,6 +30,8 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
       op.leave(entry, describeFailure(err));
     }
   }
+  const removed = owned.filter((e) => !op.ownedEntries().some((still) => formatEntry(still) === formatEntry(e)));
+  if (removed.length > 0) await announce(cluster, 'CleanupDone', `removed exclusion(s) ${removed.map(formatEntry).join(', ')} on the way out`);
 }
 
 async function podIsLeaving(cluster: string, statefulSet: string, entry: OwnedExclusion): Promise<boolean> {

@@ -11,7 +11,9 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,7 +21,9 @@ import { targetRequestProblem } from '../domain/target-request.js';
 import { ClusterState } from './cluster-state.js';
 import { applicationFailureIn, describeFailure } from './failures.js';
 import { operationWorkflowId } from './ids.js';
-import { clusterStatusQuery, setTargetSignal, setTargetUpdate } from './messages.js';
+import { announce } from './announce.js';
+import { clusterDetails } from './details.js';
+import { clusterStatusQuery, setTargetSignal, setTargetUpdate, supersedingSignal } from './messages.js';
 import { operationMetrics } from './metrics.js';
 import { scaleOperation } from './scale-operation.js';
 import { EsClusterKey } from './search-attributes.js';
@@ -30,11 +34,15 @@ const OPERATIONS_PER_RUN = 100;
 
 export async function clusterWorkflow(input: ClusterWorkflowInput): Promise<void> {
   const state = new ClusterState(input);
-  setHandler(setTargetSignal, (request) => state.request(request));
+  setHandler(setTargetSignal, (request) => {
+    state.request(request);
+    publish(state);
+  });
   setHandler(
     setTargetUpdate,
     (request) => {
       state.request(request);
+      publish(state);
       return state.status();
     },
     {
@@ -46,6 +54,7 @@ export async function clusterWorkflow(input: ClusterWorkflowInput): Promise<void
   );
   setHandler(clusterStatusQuery, () => state.status());
 
+  publish(state);
   for (;;) {
     await condition(() => state.ready || timeToContinueAsNew(state));
     if (!state.ready) break;
@@ -55,12 +64,18 @@ export async function clusterWorkflow(input: ClusterWorkflowInput): Promise<void
   await continueAsNew<typeof clusterWorkflow>(state.carry());
 }
 
+/** What the Temporal UI shows as this workflow's current details. */
+function publish(state: ClusterState): void {
+  setCurrentDetails(clusterDetails(state.status()));
+}
+
 function timeToContinueAsNew(state: ClusterState): boolean {
   return state.operationsThisRun >= OPERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested;
 }
 
 async function runOperation(state: ClusterState): Promise<void> {
   const { workflowId, request } = state.start((n) => operationWorkflowId(workflowInfo().workflowId, n, workflowInfo().runId), new Date().toISOString());
+  publish(state);
   const scope = new CancellationScope();
   let settled = false;
   const child = scope
@@ -70,6 +85,8 @@ async function runOperation(state: ClusterState): Promise<void> {
         args: [{ cluster: state.input.cluster, target: request.replicas, source: request.source, recordedLeftovers: state.recordedLeftovers }],
         typedSearchAttributes: [{ key: EsClusterKey, value: state.input.cluster }],
         memo: { cluster: state.input.cluster, target: request.replicas, source: request.source },
+        staticSummary: `${state.input.cluster}: scale to ${request.replicas} replicas (${request.source})`,
+        staticDetails: `Asked at ${request.requestedAt ?? 'an unknown time'} by ${request.source}. Cancel it (this cleans up its exclusions first); never terminate it.`,
         // If this workflow is closed, ask the operation to cancel (and clean up), never terminate it.
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
@@ -78,19 +95,25 @@ async function runOperation(state: ClusterState): Promise<void> {
 
   let cancelled = false;
   try {
-    await condition(() => settled || state.supersedeDue);
+    // Re-checked after waking: a later signal in the same activation may have merged the target back.
+    while (!settled && !state.supersedeDue) await condition(() => settled || state.supersedeDue);
   } catch (err) {
     if (!isCancellation(err)) throw err;
     cancelled = true; // our own cancellation reached the child through the scope
   }
   if (!settled && !cancelled) {
-    state.supersede();
+    const by = state.supersede();
     operationMetrics.superseded({ cluster: state.input.cluster });
+    // Tell the operation why before cancelling it, so its status and ScaleOutcome say "superseded".
+    getExternalWorkflowHandle(workflowId).signal(supersedingSignal, by).catch(() => undefined);
     scope.cancel();
+    publish(state);
+    await announce(state.input.cluster, 'Superseded', `${workflowId} (target ${request.replicas}, ${request.source}) superseded by target ${by.replicas} (${by.source}); it cleans up first`);
   }
 
   const { record, result } = await outcomeOf(workflowId, request, child, () => state.supersededBy);
   state.finish(record, result);
+  publish(state);
   if (cancelled) throw new CancelledFailure('cluster workflow cancelled');
 }
 

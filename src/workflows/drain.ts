@@ -7,7 +7,8 @@ import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
 import { drainWaitingFor, type DrainPoll } from '../domain/drain-safety.js';
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
-import { calls, watchers, writes } from './activity-proxies.js';
+import { calls, summarised, watchers, writes } from './activity-proxies.js';
+import { announce } from './announce.js';
 import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
@@ -31,7 +32,7 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
     try {
       // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
       const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
-        watchDrain({ cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
+        summarised(watchDrain, `drain ${node}`, { cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
       );
       pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
       if (poll) last = poll;
@@ -75,17 +76,21 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
 
 /** Another writer replaced the list without our entry (Elasticsearch has no compare-and-set): put it back, keep theirs, report it. */
 async function restoreExclusion(op: OperationState, policy: ClusterPolicy, entry: OwnedExclusion): Promise<void> {
-  const edit = await CancellationScope.nonCancellable(() => writes.addExclusion(policy.cluster, entry));
+  const edit = await CancellationScope.nonCancellable(() => summarised(writes.addExclusion, `exclude ${formatEntry(entry)} again`, policy.cluster, entry));
   op.placed(entry, edit.scope);
   op.conflictSeen(edit.conflict ?? `${formatEntry(entry)} was removed from the exclusion list by another writer while ${entry.pod} drained; added it again`);
 }
 
 /** Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out). */
 async function explainStall(op: OperationState, policy: ClusterPolicy, node: string, poll: DrainPoll, since: number, stalled: boolean): Promise<boolean> {
-  const why = poll.nodePresent ? await calls.explainStuckShards(policy.cluster, node) : { stuck: true, reasons: [`${node} is not in the cluster (it left or restarted)`] };
+  const why = poll.nodePresent
+    ? await summarised(calls.explainStuckShards, `ask Elasticsearch why ${node} does not drain`, policy.cluster, node)
+    : { stuck: true, reasons: [`${node} is not in the cluster (it left or restarted)`] };
   if (!why.stuck && !stalled) return false;
   operationMetrics.stalled(op.metricTags());
   op.stalled({ node, since: new Date(since).toISOString(), reasons: why.reasons });
-  op.note(`${node}: waiting for ${drainWaitingFor(poll)} and nothing moves. Elasticsearch says: ${why.reasons.join(' | ') || 'nothing'}`);
+  const message = `${node}: waiting for ${drainWaitingFor(poll)} and nothing moves. Elasticsearch says: ${why.reasons.join(' | ') || 'nothing'}`;
+  op.note(message);
+  await announce(policy.cluster, 'DrainStalled', message);
   return true;
 }

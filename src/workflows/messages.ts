@@ -11,5 +11,8 @@ export const setTargetSignal = defineSignal<[TargetRequest]>('setTarget');
  */
 export const setTargetUpdate = defineUpdate<ClusterStatus, [TargetRequest]>('requestTarget');
 
+/** Sent by the cluster workflow to an operation right before it cancels it for a newer target. */
+export const supersedingSignal = defineSignal<[TargetRequest]>('superseding');
+
 export const clusterStatusQuery = defineQuery<ClusterStatus>('status');
 export const operationStatusQuery = defineQuery<OperationStatus>('status');

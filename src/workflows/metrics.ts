@@ -21,6 +21,10 @@ export const operationMetrics = {
   drainFinished(tags: Tags, durationMs: number): void {
     metricMeter.createHistogram('es_scaler_drain_duration', 'int', 'ms', 'Time to drain one node').withTags(tags).record(durationMs);
   },
+  /** Gauges of a finished operation go back to zero, so an alert on them clears. */
+  operationEnded(tags: Tags, drainedNodes: string[]): void {
+    for (const node of drainedNodes) this.shardsLeft({ ...tags, node }, 0);
+  },
   shardsLeft(tags: Tags, shards: number): void {
     metricMeter.createGauge('es_scaler_drain_shards_left', 'int', 'shards', 'Shards left on the node being drained').withTags(tags).set(shards);
   },

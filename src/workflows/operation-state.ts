@@ -2,12 +2,13 @@
 // the exclusion entries it owns. Entries are owned from the moment the workflow decides to add
 // them (before the call), so cleanup removes them even if the worker died mid-call (F3, F4).
 // Every change has a method named after what happened; nothing else writes the status.
-import { log } from '@temporalio/workflow';
+import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { DrainPoll } from '../domain/drain-safety.js';
 import { formatEntry, type ExclusionEntry, type OwnedExclusion, type SettingsScope } from '../domain/exclusion-list.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
 import type { PreflightResult } from '../domain/zone-preflight.js';
-import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus, StallReport } from './types.js';
+import { operationDetails } from './details.js';
+import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus, StallReport, TargetRequest } from './types.js';
 
 const MAX_EVENTS = 50;
 const MAX_CONFLICTS = 10;
@@ -18,6 +19,9 @@ export class OperationState {
   private readonly released: string[] = [];
   private readonly left: string[] = [];
   private cancelledAt?: string;
+  private stallAfterMs?: number;
+  private supersededBy?: TargetRequest;
+  private readonly drained = new Set<string>();
 
   constructor(input: OperationInput) {
     this.current = {
@@ -41,7 +45,8 @@ export class OperationState {
     return this.current;
   }
 
-  begin(fromReplicas: number, direction: ScaleDirection): void {
+  begin(fromReplicas: number, direction: ScaleDirection, stallAfterMs: number): void {
+    this.stallAfterMs = stallAfterMs;
     this.current.fromReplicas = fromReplicas;
     this.current.direction = direction;
     this.note(`${this.current.cluster}: ${fromReplicas} → ${this.current.target} replicas (${direction === 'none' ? 'nothing to do' : `scale-${direction}`}, asked by ${this.current.source})`);
@@ -58,25 +63,36 @@ export class OperationState {
       this.current.shardsLeft = undefined;
       this.current.drain = undefined;
     }
+    this.publish();
   }
 
   note(message: string): void {
     this.current.events.push({ at: new Date().toISOString(), message });
     if (this.current.events.length > MAX_EVENTS) this.current.events.shift();
     log.info(message, { cluster: this.current.cluster });
+    this.publish();
   }
 
-  preflightDone(result: PreflightResult): void {
+  /** Refreshes what the Temporal UI shows as this workflow's current details. */
+  private publish(): void {
+    setCurrentDetails(operationDetails(this.current, this.stallAfterMs));
+  }
+
+  preflightDone(result: PreflightResult, nodeZone: string | undefined): void {
     this.current.preflight = result;
+    this.current.nodeZone = nodeZone;
   }
 
   drainObserved(poll: DrainPoll): void {
+    if (this.current.node) this.drained.add(this.current.node);
     this.current.drain = poll;
     this.current.shardsLeft = poll.shardsLeft;
+    this.publish();
   }
 
   stalled(report: StallReport): void {
     this.current.stall = report;
+    this.publish();
   }
 
   progressed(): void {
@@ -141,6 +157,21 @@ export class OperationState {
 
   cancelled(at: string): void {
     this.cancelledAt = at;
+  }
+
+  /** The cluster workflow says a newer target replaces this operation (its cancellation follows). */
+  supersede(by: TargetRequest): void {
+    this.supersededBy = by;
+    this.note(`superseded by target ${by.replicas} (${by.source}): cleaning up, then ending`);
+  }
+
+  /** The outcome as the UI's ScaleOutcome column shows it: a cancel for a newer target is "superseded". */
+  outcomeLabel(outcome: OperationOutcome): string {
+    return outcome === 'cancelled' && this.supersededBy ? 'superseded' : outcome;
+  }
+
+  drainedNodes(): string[] {
+    return [...this.drained];
   }
 
   finish(outcome: OperationOutcome, error?: string): OperationResult {

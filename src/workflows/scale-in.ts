@@ -6,7 +6,7 @@ import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
 import { podsToRemove, podOrdinal } from '../domain/scale-plan.js';
 import { preflightAllows } from '../domain/zone-preflight.js';
-import { calls, writes } from './activity-proxies.js';
+import { calls, summarised, writes } from './activity-proxies.js';
 import { drainNode } from './drain.js';
 import { hasFailureType } from './failures.js';
 import type { OperationState } from './operation-state.js';
@@ -21,7 +21,7 @@ export async function scaleIn(op: OperationState, policy: ClusterPolicy, fromRep
     op.enter('excluding', pod);
     if (!alreadyExcluded) {
       op.own(entry);
-      const edit = await CancellationScope.nonCancellable(() => writes.addExclusion(policy.cluster, entry));
+      const edit = await CancellationScope.nonCancellable(() => summarised(writes.addExclusion, `exclude ${formatEntry(entry)}`, policy.cluster, entry));
       op.placed(entry, edit.scope);
       if (edit.conflict) op.conflictSeen(edit.conflict);
       op.note(`excluded ${formatEntry(entry)} from shard allocation`);
@@ -36,7 +36,7 @@ export async function scaleIn(op: OperationState, policy: ClusterPolicy, fromRep
     if (!alreadyExcluded) {
       op.enter('cleaning-up', pod);
       const owned = op.ownedEntries().find((e) => formatEntry(e) === formatEntry(entry))!;
-      await CancellationScope.nonCancellable(() => writes.removeExclusion(policy.cluster, owned, owned.scope));
+      await CancellationScope.nonCancellable(() => summarised(writes.removeExclusion, `un-exclude ${formatEntry(owned)}`, policy.cluster, owned, owned.scope));
       op.release(entry, false);
       op.note(`${pod} removed; its exclusion ${formatEntry(entry)} cleaned up`);
     }
@@ -49,7 +49,9 @@ async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: s
     await drainNode(op, policy, pod, entry);
     op.enter('shrinking', pod);
     try {
-      await CancellationScope.nonCancellable(() => writes.shrinkAfterDrain(policy.cluster, { pod, expected: ordinal + 1, replicas: ordinal }));
+      await CancellationScope.nonCancellable(() =>
+        summarised(writes.shrinkAfterDrain, `resize ${policy.statefulSet} ${ordinal + 1} → ${ordinal} (removes ${pod})`, policy.cluster, { pod, expected: ordinal + 1, replicas: ordinal }),
+      );
       op.note(`StatefulSet scaled to ${ordinal} replicas`);
       return;
     } catch (err) {
@@ -61,9 +63,9 @@ async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: s
 
 async function preflight(op: OperationState, policy: ClusterPolicy, pod: string): Promise<{ entry: OwnedExclusion; alreadyExcluded: boolean }> {
   op.enter('preflight', pod);
-  const result = await calls.preflightNode(policy.cluster, pod);
-  const { exclusions, nodeIp, ...verdict } = result;
-  op.preflightDone(verdict);
+  const result = await summarised(calls.preflightNode, `pre-flight ${pod}`, policy.cluster, pod);
+  const { exclusions, nodeIp, nodeZone, ...verdict } = result;
+  op.preflightDone(verdict, nodeZone);
   op.note(`pre-flight ${verdict.verdict === 'ok' ? 'ok' : 'WARNING'}: ${verdict.summary}`);
   if (!preflightAllows(verdict, policy.awarenessPolicy)) {
     throw ApplicationFailure.nonRetryable(

@@ -5,7 +5,7 @@ import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import { formatEntry, type ExclusionEntry } from '../domain/exclusion-list.js';
 import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
 import { podsToAdd } from '../domain/scale-plan.js';
-import { calls, watchers, writes } from './activity-proxies.js';
+import { calls, summarised, watchers, writes } from './activity-proxies.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
 import { repeatUntil } from './waiting.js';
@@ -29,12 +29,15 @@ export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromRe
   }
 
   op.enter('growing');
-  await CancellationScope.nonCancellable(() => writes.growReplicas(policy.cluster, { expected: fromReplicas, replicas: target }));
+  await CancellationScope.nonCancellable(() =>
+    summarised(writes.growReplicas, `resize ${policy.statefulSet} ${fromReplicas} → ${target}`, policy.cluster, { expected: fromReplicas, replicas: target }),
+  );
   op.note(`StatefulSet scaled to ${target} replicas`);
 
   op.enter('waiting-nodes');
   await repeatUntil<{ matching: number }>(
-    (last, returnAfterMs) => watch.watchNodes({ ...request, returnAfterMs, names: added, present: true, lastMatching: last?.matching }),
+    (last, returnAfterMs) =>
+      summarised(watch.watchNodes, `wait for ${added.join(', ')} to join`, { ...request, returnAfterMs, names: added, present: true, lastMatching: last?.matching }),
     ({ matching }) => matching === added.length,
     bound(`${added.length} new node(s) to join (a pod may be Pending)`),
     ({ matching }) => {
@@ -45,7 +48,7 @@ export async function scaleOut(op: OperationState, policy: ClusterPolicy, fromRe
 
   op.enter('waiting-health');
   const { health } = await repeatUntil<{ health: ClusterHealth }>(
-    (_last, returnAfterMs) => watch.watchHealth({ ...request, returnAfterMs, atLeast: healthBefore }),
+    (_last, returnAfterMs) => summarised(watch.watchHealth, `wait for cluster health ${healthBefore}`, { ...request, returnAfterMs, atLeast: healthBefore }),
     ({ health }) => healthAtLeast(health, healthBefore),
     bound(`cluster health back to ${healthBefore}`),
   );

@@ -4,7 +4,8 @@
 // StatefulSet that no longer exists, like the incident's zombie) are removed. An operator's
 // exclusion of a live pod, and anything else, is never touched (F3, F6).
 import { formatEntry } from '../domain/exclusion-list.js';
-import { calls, writes } from './activity-proxies.js';
+import { calls, summarised, writes } from './activity-proxies.js';
+import { announce } from './announce.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
@@ -15,9 +16,10 @@ export async function reviewStaleExclusions(op: OperationState, policy: ClusterP
   if (stale.length === 0) return;
   operationMetrics.staleExclusionsFound(op.metricTags(), stale.length);
   op.note(`exclusions owned by no operation: ${stale.map(formatEntry).join(', ')}`);
+  await announce(policy.cluster, 'StaleExclusion', `exclusions no operation owns: ${stale.map(formatEntry).join(', ')}${policy.sweepStaleExclusions ? '' : ' (sweepStaleExclusions is off: reported, not removed)'}`);
   if (!policy.sweepStaleExclusions) return;
   for (const entry of sweepable) {
-    const edit = await writes.removeExclusion(policy.cluster, entry);
+    const edit = await summarised(writes.removeExclusion, `sweep ${formatEntry(entry)}`, policy.cluster, entry);
     if (edit.conflict) op.conflictSeen(edit.conflict);
     op.swept(entry);
     op.note(`swept stale exclusion ${formatEntry(entry)}`);

@@ -73,6 +73,8 @@ export interface OperationStatus {
   shardsLeft?: number;
   /** The last drain poll of `node`: presence, copies left, unassigned copies. */
   drain?: DrainPoll;
+  /** The awareness value (zone) of the node being drained, from its pre-flight. */
+  nodeZone?: string;
   preflight?: PreflightResult;
   stall?: StallReport;
   /** Exclusion entries found at the start that no operation owns ("attr:value"). */

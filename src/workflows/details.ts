@@ -1,0 +1,44 @@
+// What the Temporal UI shows as a workflow's current details: the sentence an on-call engineer
+// needs at 3 a.m. (which node, since when, why, and what happens next), not a JSON blob.
+import { formatDuration } from '../config/duration.js';
+import { drainWaitingFor } from '../domain/drain-safety.js';
+import type { ClusterStatus, OperationStatus } from './types.js';
+
+export function operationDetails(status: OperationStatus, stallAfterMs: number | undefined): string {
+  const lines = [headline(status, stallAfterMs)];
+  if (status.stall?.reasons.length) lines.push(`Elasticsearch: ${status.stall.reasons.join(' | ')}`);
+  if (status.ownedExclusions.length) lines.push(`Exclusions held: ${status.ownedExclusions.join(', ')} (removed on every way out)`);
+  if (status.exclusionsLeft.length) lines.push(`LEFT IN PLACE: ${status.exclusionsLeft.join(', ')}`);
+  const last = status.events.at(-1);
+  if (last) lines.push(`Last: ${clock(last.at)} ${last.message}`);
+  return lines.join('\n\n');
+}
+
+function headline(status: OperationStatus, stallAfterMs: number | undefined): string {
+  const goal = `${status.fromReplicas ?? '?'} → ${status.target} replicas (asked by ${status.source})`;
+  if (status.result) return `${status.result.outcome}: ${goal}${status.result.error ? `: ${status.result.error}` : ''}`;
+  if (status.phase !== 'draining' || !status.drain) return `${status.phase}${status.node ? ` ${status.node}` : ''}: ${goal}`;
+  const where = status.preflight?.node === status.node && status.nodeZone ? ` (zone ${status.nodeZone})` : '';
+  const waiting = drainWaitingFor(status.drain);
+  if (!status.stall) return `draining ${status.node}${where}: waiting for ${waiting}; ${goal}`;
+  const deadline = stallAfterMs === undefined ? '' : ` — fails at ${clock(new Date(Date.parse(status.stall.since) + stallAfterMs).toISOString())} (stallAfter ${formatDuration(stallAfterMs)}) unless a newer target arrives`;
+  return `draining ${status.node}${where}: waiting for ${waiting}, nothing moving, stalled since ${clock(status.stall.since)}${deadline}`;
+}
+
+export function clusterDetails(status: ClusterStatus): string {
+  const lines = [
+    `desired: ${status.desired ? `${status.desired.replicas} replicas (${status.desired.source})` : 'none yet'}`,
+    status.running
+      ? `running: ${status.running.workflowId} → ${status.running.target} since ${clock(status.running.startedAt)}${status.running.supersededBy ? `, being superseded by ${status.running.supersededBy.replicas}` : ''}`
+      : 'running: nothing',
+  ];
+  if (status.pending) lines.push(`next: ${status.pending.replicas} replicas (${status.pending.source})`);
+  const last = status.history.at(-1);
+  if (last) lines.push(`last: ${last.workflowId} → ${last.target} ${last.outcome}: ${last.detail}`);
+  return lines.join('\n\n');
+}
+
+/** "13:48:05 UTC" from an ISO time. */
+function clock(iso: string): string {
+  return `${iso.slice(11, 19)} UTC`;
+}
