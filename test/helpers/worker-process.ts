@@ -19,11 +19,12 @@ export class WorkerProcess {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async spawn(configFile: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+  /** `mainScript`: another build's worker entry point (an upgrade test's next version). */
+  static async spawn(configFile: string, env: NodeJS.ProcessEnv = {}, mainScript = join(packageRoot, 'lib/src/worker/main.js')): Promise<WorkerProcess> {
     const healthPort = await freePort();
     const metricsPort = await freePort();
     const child = track(
-      spawn(process.execPath, [join(packageRoot, 'lib/src/worker/main.js')], {
+      spawn(process.execPath, [mainScript], {
         env: {
           ...process.env,
           ES_SCALER_CONFIG: configFile,

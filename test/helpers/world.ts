@@ -68,8 +68,8 @@ export class World extends Harness {
   }
 
   /** The worker as its own process, for crash and shutdown tests; resolves once it polls. */
-  async startWorkerProcess(env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.spawn(await this.writeConfigFile(), env);
+  async startWorkerProcess(env: NodeJS.ProcessEnv = {}, mainScript?: string): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn(await this.writeConfigFile(), env, mainScript);
     this.workerProcess = worker;
     await worker.waitFor('worker polling');
     return worker;
@@ -78,6 +78,12 @@ export class World extends Harness {
   async killWorkerProcess(): Promise<void> {
     this.workerProcess!.kill('SIGKILL');
     await this.workerProcess!.exited(5_000);
+    this.workerProcess = undefined;
+  }
+
+  /** A graceful stop (SIGTERM), as a rolling update stops the old worker. */
+  async stopWorkerProcess(): Promise<void> {
+    await this.workerProcess!.stop();
     this.workerProcess = undefined;
   }
 
@@ -119,10 +125,10 @@ export async function holdDrainAt(world: World, replicas: number) {
   return world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
 }
 
-/** After the worker holding `holdDrainAt` went away: release the drain, start a new worker process, and check it finished the scale-in cleanly. */
-export async function resumeInNewWorker(world: World, replicas: number): Promise<void> {
+/** After the worker holding `holdDrainAt` went away: release the drain, start a new worker process (of another build if `mainScript`), and check it finished the scale-in cleanly. */
+export async function resumeInNewWorker(world: World, replicas: number, mainScript?: string): Promise<void> {
   world.sandbox.faults.stallRelocations(false);
-  await world.startWorkerProcess();
+  await world.startWorkerProcess({}, mainScript);
   const [record] = await world.finishedOperations(1, 90_000);
   assert.equal(record!.outcome, 'succeeded', record!.detail);
   assert.equal(world.sandbox.replicas(), replicas);
