@@ -1,12 +1,13 @@
 // A Temporal dev server shared by every test of a run (started on first use), and a client to it.
 import { Client, Connection } from '@temporalio/client';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/temporal/dev-server.js';
 
 let shared: Promise<{ server: DevServer; connection: Connection; client: Client }> | undefined;
 
-export function sharedTemporal() {
+/** `options` count on the first call only (the screenshots start it with its UI). */
+export function sharedTemporal(options: DevServerOptions = {}) {
   shared ??= (async () => {
-    const server = await startDevServer();
+    const server = await startDevServer(options);
     const connection = await Connection.connect({ address: server.address });
     return { server, connection, client: new Client({ connection, namespace: server.namespace }) };
   })();
