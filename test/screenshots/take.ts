@@ -29,7 +29,7 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
   executablePath: CHROMIUM,
   headless: true,
   args: CHROMIUM_FLAGS,
-  viewport: { width: 1440, height: 1000 },
+  viewport: { width: 1440, height: 1200 },
 });
 const world = await World.start(incidentNightWorld);
 try {
@@ -44,11 +44,21 @@ try {
   await world.submit(6, 'schedule:production/night');
   const night = await world.runningOperation((s) => (s.stall?.reasons.length ?? 0) > 0, 30_000);
   await shoot(page, await workflowPage(night.workflowId), 'incident-operation-stalled.png');
+  await page.getByRole('tab', { name: 'User Metadata' }).click();
+  await shoot(page, undefined, 'incident-operation-details.png');
   await shoot(page, await workflowPage(world.clusterHandle().workflowId), 'incident-cluster-workflow.png');
 
   await world.submit(8, 'schedule:production/morning');
   await world.finishedOperations(2, 90_000);
   await shoot(page, await workflowPage(night.workflowId), 'incident-operation-superseded.png');
+  // The list with es-scaler's search attributes as columns (the UI keeps the choice in the browser).
+  await page.setViewportSize({ width: 1800, height: 700 });
+  await page.goto(`${ui}/namespaces/${server.namespace}/workflows`, { waitUntil: 'load' });
+  await page.getByLabel('Collapse saved views').click();
+  await page.getByTestId('workflows-summary-table-configuration-button').click();
+  for (const column of ['Run ID', 'Start', 'End']) await page.getByLabel(`Remove ${column} column`).click();
+  for (const column of ['EsCluster', 'ScaleDirection', 'ScaleOutcome']) await page.getByLabel(`Add ${column} column`).click();
+  await shoot(page, `${ui}/namespaces/${server.namespace}/workflows`, 'workflows-with-outcome.png');
   const query = encodeURIComponent(`ScaleOutcome = 'superseded'`);
   await shoot(page, `${ui}/namespaces/${server.namespace}/workflows?query=${query}`, 'workflows-superseded.png');
 } finally {
@@ -58,10 +68,10 @@ try {
   await stopSharedTemporal();
 }
 
-/** Opens `url`, lets the UI load its data (it polls, so the network never goes idle), and saves a full-page screenshot. */
-async function shoot(page: Page, url: string, file: string): Promise<void> {
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(4_000);
+/** Opens `url` (or stays), lets the UI load its data (it polls, so the network never goes idle), and saves a screenshot. */
+async function shoot(page: Page, url: string | undefined, file: string): Promise<void> {
+  if (url) await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(url ? 4_000 : 1_500);
   await page.screenshot({ path: join(OUT, file), fullPage: true });
-  console.log(`docs/screenshots/${file} ← ${url}`);
+  console.log(`docs/screenshots/${file} ← ${page.url()}`);
 }
