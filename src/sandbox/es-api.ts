@@ -6,14 +6,13 @@ import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
-import { isActive, NODE_ROLES, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
+import { isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
 import { simpleMatch, tokens } from './patterns.js';
 import { flattenSettings, nestSettings, type FlatSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
 const ES_VERSION = '8.19.0';
 const BUILD_HASH = createHash('sha1').update(`es-scaler sandbox ${ES_VERSION}`).digest('hex');
-const NODE_ROLE_LETTERS = 'cdfhilmrstw';
 const BYTES_PER_DOC = 612;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -119,20 +118,19 @@ class EsApi {
     if (flag(q, 'wait_for_no_relocating_shards')) checks.push(() => this.cluster.health(indices).relocating_shards === 0);
     if (flag(q, 'wait_for_no_initializing_shards')) checks.push(() => this.cluster.health(indices).initializing_shards === 0);
     const nodes = q.get('wait_for_nodes');
-    if (nodes) checks.push(nodeCountCheck(nodes, () => this.cluster.dataNodes().length));
+    if (nodes) checks.push(nodeCountCheck(nodes, () => this.cluster.nodes().length));
     const ok = checks.length === 0 || (await this.timers.waitUntil(() => checks.every((c) => c()), parseTime(q.get('timeout'), DEFAULT_TIMEOUT_MS)));
     return { status: ok ? 200 : 408, body: this.healthBody(this.cluster.health(indices), !ok) };
   }
 
   private healthBody(h: HealthCounts, timedOut: boolean): Record<string, unknown> {
-    const n = this.cluster.dataNodes().length;
     const total = h.active_shards + h.initializing_shards + h.unassigned_shards;
     return {
       cluster_name: this.cluster.name,
       status: h.status,
       timed_out: timedOut,
-      number_of_nodes: n,
-      number_of_data_nodes: n,
+      number_of_nodes: this.cluster.nodes().length,
+      number_of_data_nodes: this.cluster.dataNodes().length,
       active_primary_shards: h.active_primary_shards,
       active_shards: h.active_shards,
       relocating_shards: h.relocating_shards,
@@ -253,7 +251,7 @@ class EsApi {
       { name: 'http_address', aliases: ['http'], hidden: true },
       { name: 'version', aliases: ['v'], hidden: true },
     ];
-    const rows = this.cluster.dataNodes().map((n): Record<string, Cell> => {
+    const rows = this.cluster.nodes().map((n): Record<string, Cell> => {
       const seed = hash(n.id);
       return {
         ip: n.ip,
@@ -263,7 +261,7 @@ class EsApi {
         load_1m: ((seed % 300) / 100).toFixed(2),
         load_5m: ((seed % 250) / 100).toFixed(2),
         load_15m: ((seed % 200) / 100).toFixed(2),
-        'node.role': NODE_ROLE_LETTERS,
+        'node.role': roleLetters(n.roles),
         master: n === master ? '*' : '-',
         name: n.name,
         id: full ? n.id : n.id.slice(0, 4),
@@ -285,7 +283,7 @@ class EsApi {
       { name: 'attr', aliases: ['attr.name'] },
       { name: 'value', aliases: ['attr.value'] },
     ];
-    const rows = this.cluster.dataNodes().flatMap((n) =>
+    const rows = this.cluster.nodes().flatMap((n) =>
       Object.entries(n.attributes).map(([attr, value]): Record<string, Cell> => ({ node: n.name, id: n.id.slice(0, 4), host: n.ip, ip: n.ip, port: '9300', attr, value })),
     );
     return renderCat(columns, rows, req.query);
@@ -336,10 +334,7 @@ class EsApi {
     const first = req.params.filter;
     // a lone path parameter is a node filter unless it names metrics only
     const filter = first !== undefined && (req.params.metric !== undefined || !tokens(first).every((t) => metrics.has(t))) ? first : '_all';
-    const master = this.cluster.master();
-    const nodes = this.cluster.dataNodes().filter((n) =>
-      tokens(filter).some((t) => t === '_all' || t === '*' || ((t === '_master' || t === '_local') && n === master) || t === n.id || simpleMatch(t, n.name)),
-    );
+    const nodes = resolveNodes(this.cluster, filter);
     return {
       status: 200,
       body: {
@@ -487,9 +482,49 @@ function nodeInfo(n: EsNode): Record<string, unknown> {
     build_flavor: 'default',
     build_type: 'docker',
     build_hash: BUILD_HASH,
-    roles: NODE_ROLES,
+    roles: [...n.roles],
     attributes: { ...n.attributes },
   };
+}
+
+/**
+ * A node specification as ES resolves it (DiscoveryNodes#resolveNodes): `_all`, `_local`, `_master`, ids,
+ * name or address patterns, `<role>:true|false` and `<attribute>:<pattern>`, added and removed left to right.
+ */
+function resolveNodes(cluster: EsCluster, spec: string): EsNode[] {
+  const all = cluster.nodes();
+  const master = cluster.master();
+  const chosen = new Set<EsNode>();
+  for (const t of tokens(spec)) {
+    const colon = t.indexOf(':');
+    if (colon < 0) {
+      for (const n of all) {
+        if (t === '_all' || ((t === '_local' || t === '_master') && n === master) || t === n.id || simpleMatch(t, n.name) || simpleMatch(t, n.ip)) chosen.add(n);
+      }
+      continue;
+    }
+    const key = t.slice(0, colon);
+    const value = t.slice(colon + 1);
+    if (key in ROLE_LETTERS || key === 'coordinating_only') {
+      if (value !== 'true' && value !== 'false') throw illegalArgument(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
+      for (const n of all) {
+        if (!hasRole(n, key)) continue;
+        if (value === 'true') chosen.add(n);
+        else chosen.delete(n);
+      }
+    } else {
+      for (const n of all) if (Object.entries(n.attributes).some(([a, v]) => simpleMatch(key, a) && simpleMatch(value, v))) chosen.add(n);
+    }
+  }
+  return all.filter((n) => chosen.has(n));
+}
+
+/** `data` matches any data tier, a tier matches the generic `data` role too. */
+function hasRole(n: EsNode, role: string): boolean {
+  if (role === 'coordinating_only') return n.roles.length === 0;
+  if (role === 'data') return isDataNode(n);
+  if (role.startsWith('data_')) return n.roles.includes(role) || n.roles.includes('data');
+  return n.roles.includes(role);
 }
 
 /** ES time values: "30s", "500ms", "1m"; -1 or absent means the default. */

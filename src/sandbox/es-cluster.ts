@@ -1,7 +1,7 @@
 // State of the simulated Elasticsearch cluster (nodes, indices, shard copies) and its shard allocator.
 import { randomBytes } from 'node:crypto';
 import { canAllocate, canRebalance, canRemain, overall, type AllocationView } from './deciders.js';
-import { isActive, routingsOf, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy, type UnassignedReason } from './model.js';
+import { isActive, isDataNode, isMasterEligible, routingsOf, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy, type UnassignedReason } from './model.js';
 import type { ClusterSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
@@ -73,8 +73,9 @@ export class EsCluster implements AllocationView {
 
   // --- AllocationView
 
+  /** The nodes that hold shards and count as awareness values: masters, coordinating and other non-data nodes do not. */
   dataNodes(): readonly EsNode[] {
-    return this.nodeList;
+    return this.nodeList.filter(isDataNode);
   }
 
   node(id: string): EsNode | undefined {
@@ -91,19 +92,24 @@ export class EsCluster implements AllocationView {
 
   // --- nodes
 
+  /** Every node in the cluster, whatever its roles, in join order. */
+  nodes(): readonly EsNode[] {
+    return this.nodeList;
+  }
+
   nodeByName(name: string): EsNode | undefined {
     return this.nodeList.find((n) => n.name === name);
   }
 
-  /** The elected master: the longest-standing node. */
+  /** The elected master: the longest-standing master-eligible node. */
   master(): EsNode | undefined {
-    return this.nodeList[0];
+    return this.nodeList.find(isMasterEligible);
   }
 
-  addNode(name: string, ip: string, zone: string): EsNode {
+  addNode(name: string, ip: string, zone: string, roles: readonly string[]): EsNode {
     if (this.nodeByName(name)) throw new Error(`node ${name} is already in the cluster`);
     // a pod on ephemeral storage starts with an empty data path, hence a fresh node id
-    const node: EsNode = { id: newId(), name, ip, attributes: { zone, 'xpack.installed': 'true' }, joinSeq: ++this.joinSeq };
+    const node: EsNode = { id: newId(), name, ip, roles: [...roles].sort(), attributes: { zone, 'xpack.installed': 'true' }, joinSeq: ++this.joinSeq };
     this.nodeList.push(node);
     this.mutations++;
     return node;
@@ -254,7 +260,7 @@ export class EsCluster implements AllocationView {
     let best: EsNode | undefined;
     let bestWeight = Infinity;
     let throttled = false;
-    for (const node of this.nodeList) {
+    for (const node of this.dataNodes()) {
       if (node.id === opts.exclude) continue;
       const type = overall(canAllocate(this, copy, node).filter((d) => !opts.skip?.includes(d.decider)));
       if (type === 'THROTTLE') throttled = true;
@@ -334,7 +340,7 @@ export class EsCluster implements AllocationView {
   /** One relocation per tick from a heavier to a lighter node, while rebalancing is allowed. */
   private rebalance(): void {
     if (overall(canRebalance(this)) !== 'YES') return;
-    const byLoad = [...this.nodeList].sort((a, b) => this.shardCount(b.id) - this.shardCount(a.id));
+    const byLoad = [...this.dataNodes()].sort((a, b) => this.shardCount(b.id) - this.shardCount(a.id));
     for (const from of byLoad) {
       for (const c of this.shardCopies.filter((c) => c.state === 'STARTED' && c.nodeId === from.id)) {
         if (overall(canRemain(this, c, from)) === 'NO') continue;

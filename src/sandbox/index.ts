@@ -4,12 +4,12 @@ import { EsCluster, type ShardRow } from './es-cluster.js';
 import { Faults } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import { parseScenario, podRoles, type Scenario } from './scenario.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
 import { Timers } from './timers.js';
 
-export { loadScenarioFile, parseScenario, scenarios, type Scenario } from './scenario.js';
+export { dedicatedMasters, loadScenarioFile, parseScenario, scenarios, type OtherNode, type Scenario } from './scenario.js';
 export type { ShardRow } from './es-cluster.js';
 export type { RecordedRequest } from './http.js';
 export type { NodeRuntime, PodInfo } from './statefulset.js';
@@ -19,7 +19,7 @@ export interface Sandbox {
   esUrl: string;
   replicas(): number; // StatefulSet spec.replicas
   pods(): (PodInfo & { phase: PodPhase })[];
-  esNodes(): { name: string; zone: string; ip: string }[];
+  esNodes(): { name: string; zone: string; ip: string; roles: string[] }[]; // every node, data or not, in join order
   settings(): { persistent: FlatSettings; transient: FlatSettings }; // flat keys
   exclusions(): Record<string, string>; // effective cluster.routing.allocation.exclude.* (transient overrides persistent)
   shards(): ShardRow[];
@@ -38,10 +38,10 @@ export interface Sandbox {
 const DEFAULT_TIMINGS = { relocationMs: 300, recoveryMs: 200, podStartMs: 300, podStopMs: 200 };
 
 /** The default NodeRuntime: a running pod is a simulated ES node named after it, with node.attr.zone = its zone. */
-function simulatedNodes(cluster: EsCluster): NodeRuntime {
+function simulatedNodes(cluster: EsCluster, roles: readonly string[]): NodeRuntime {
   return {
     start: async (pod) => {
-      cluster.addNode(pod.name, pod.ip, pod.zone);
+      cluster.addNode(pod.name, pod.ip, pod.zone, roles);
     },
     stop: async (pod) => {
       cluster.removeNode(pod.name);
@@ -78,7 +78,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     name: s.statefulSet,
     zones: s.zones,
     newPodZones: s.newPodZones ?? [...new Set(s.zones)],
-    runtime: opts.nodeRuntime ?? simulatedNodes(cluster),
+    runtime: opts.nodeRuntime ?? simulatedNodes(cluster, podRoles(s)),
     timers,
     timings,
   });
@@ -91,6 +91,8 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await Promise.all(servers.map((srv) => srv.close()));
   };
   try {
+    // the other node sets were there first, so a dedicated master is the elected one
+    s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles));
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
@@ -104,7 +106,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
-      esNodes: () => cluster.dataNodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip })),
+      esNodes: () => cluster.nodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip, roles: [...n.roles] })),
       settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
       exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
       shards: () => cluster.shardRows(),

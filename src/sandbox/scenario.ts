@@ -2,16 +2,31 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_ROLES, ROLE_LETTERS } from './model.js';
 
 export interface Scenario {
   namespace: string; // k8s namespace, e.g. 'search'
   statefulSet: string; // e.g. 'es-data'; pods are `${statefulSet}-${ordinal}`
   zones: string[]; // zone of pod ordinal i; length = initial replicas
   newPodZones?: string[]; // zones handed out cyclically to pods created later (scale-out); default: cycle over distinct values of `zones`
+  roles?: string[]; // node.roles of the StatefulSet's pods; default: Elasticsearch's default roles (master, data, ingest, ...)
+  otherNodes?: OtherNode[]; // Elasticsearch nodes outside the StatefulSet: dedicated masters, other tiers, coordinating-only
   indices: { name: string; primaries: number; replicas: number }[];
   awareness?: { attributes: string[]; force?: Record<string, string[]> }; // cluster.routing.allocation.awareness.attributes / .force.<attr>.values
   settings?: { persistent?: Record<string, string>; transient?: Record<string, string> }; // extra initial cluster settings, flat keys
   timings?: { relocationMs?: number; recoveryMs?: number; podStartMs?: number; podStopMs?: number };
+}
+
+/** An Elasticsearch node that is not a pod of the scaled StatefulSet (its pod belongs to another node set). */
+export interface OtherNode {
+  name: string;
+  zone: string; // node.attr.zone
+  roles: string[]; // node.roles; [] is a coordinating-only node
+}
+
+/** Dedicated master-only nodes `es-master-<i>`, one per zone given, as ECK's master node set runs them. */
+export function dedicatedMasters(zones: readonly string[]): OtherNode[] {
+  return zones.map((zone, i) => ({ name: `es-master-${i}`, zone, roles: ['master'] }));
 }
 
 const dnsLabel = z
@@ -21,6 +36,9 @@ const dnsLabel = z
 const zone = z.string().min(1);
 const millis = z.number().int().min(0);
 const flatSettings = z.record(z.string().min(1), z.string());
+const roles = z
+  .array(z.enum(Object.keys(ROLE_LETTERS) as [string, ...string[]]))
+  .refine((r) => new Set(r).size === r.length, 'must not repeat a role');
 
 const scenarioSchema = z
   .strictObject({
@@ -28,6 +46,8 @@ const scenarioSchema = z
     statefulSet: dnsLabel,
     zones: z.array(zone).min(1),
     newPodZones: z.array(zone).min(1).optional(),
+    roles: roles.refine((r) => r.some((role) => role === 'data' || role.startsWith('data_')), 'the StatefulSet runs data nodes: needs data or a data_* tier').optional(),
+    otherNodes: z.array(z.strictObject({ name: dnsLabel, zone, roles })).optional(),
     indices: z.array(
       z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lowercase index name'),
@@ -47,12 +67,24 @@ const scenarioSchema = z
       .optional(),
   })
   .superRefine((s, ctx) => {
+    const podName = new RegExp(`^${s.statefulSet}-\\d+$`);
+    s.otherNodes?.forEach((node, i) => {
+      if (podName.test(node.name)) ctx.addIssue({ code: 'custom', path: ['otherNodes', i, 'name'], message: `"${node.name}" is a name of the StatefulSet's pods` });
+      if (s.otherNodes!.findIndex((other) => other.name === node.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['otherNodes', i, 'name'], message: `duplicate node name "${node.name}"` });
+      }
+    });
     s.indices.forEach((index, i) => {
       if (s.indices.findIndex((other) => other.name === index.name) !== i) {
         ctx.addIssue({ code: 'custom', path: ['indices', i, 'name'], message: `duplicate index name "${index.name}"` });
       }
     });
   });
+
+/** node.roles of the StatefulSet's pods. */
+export function podRoles(s: Scenario): string[] {
+  return s.roles ?? DEFAULT_ROLES;
+}
 
 /** Validates topology data (e.g. from a YAML/JSON file); the error names every offending field. */
 export function parseScenario(input: unknown): Scenario {
@@ -88,6 +120,20 @@ export const scenarios: Record<string, Scenario> = {
     namespace: 'search',
     statefulSet: 'es-data',
     zones: INCIDENT_ZONES,
+    indices: [
+      { name: 'articles', primaries: 5, replicas: 2 },
+      { name: 'catalog', primaries: 3, replicas: 2 },
+    ],
+    awareness: { attributes: ['zone'] },
+  },
+  // The incident topology as ECK runs it: three dedicated masters (one per zone, holding no shards) beside the
+  // data nodes. es-master-0 lives in eu-central-1a but takes no copies, so es-data-6 still cannot drain.
+  'incident-with-masters': {
+    namespace: 'search',
+    statefulSet: 'es-data',
+    zones: INCIDENT_ZONES,
+    roles: ['data', 'ingest'],
+    otherNodes: dedicatedMasters(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']),
     indices: [
       { name: 'articles', primaries: 5, replicas: 2 },
       { name: 'catalog', primaries: 3, replicas: 2 },
