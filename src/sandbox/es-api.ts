@@ -6,14 +6,13 @@ import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
-import { isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
+import { docsOf, isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
 import { simpleMatch, tokens } from './patterns.js';
 import { flattenSettings, nestSettings, type FlatSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
 const ES_VERSION = '8.19.0';
 const BUILD_HASH = createHash('sha1').update(`es-scaler sandbox ${ES_VERSION}`).digest('hex');
-const BYTES_PER_DOC = 612;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface EsApiOptions {
@@ -41,6 +40,12 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
     .on('GET', '/_cat/nodeattrs', (r) => api.catNodeattrs(r))
     .on('GET', '/_cat/indices', (r) => api.catIndices(r))
     .on('GET', '/_cat/indices/:index', (r) => api.catIndices(r))
+    .on('GET', '/_cat/allocation', (r) => api.catAllocation(r))
+    .on('GET', '/_cat/allocation/:filter', (r) => api.catAllocation(r))
+    .on('GET', '/_nodes/stats', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/stats/:metric', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/:filter/stats', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/:filter/stats/:metric', (r) => api.nodesStats(r))
     .on('GET', '/_nodes', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter/:metric', (r) => api.nodesInfo(r))
@@ -120,7 +125,31 @@ class EsApi {
     const nodes = q.get('wait_for_nodes');
     if (nodes) checks.push(nodeCountCheck(nodes, () => this.cluster.nodes().length));
     const ok = checks.length === 0 || (await this.timers.waitUntil(() => checks.every((c) => c()), parseTime(q.get('timeout'), DEFAULT_TIMEOUT_MS)));
-    return { status: ok ? 200 : 408, body: this.healthBody(this.cluster.health(indices), !ok) };
+    const body = this.healthBody(this.cluster.health(indices), !ok);
+    const level = q.get('level') ?? 'cluster';
+    if (level === 'indices' || level === 'shards') {
+      const names = indices ?? this.cluster.indices().map((i) => i.name);
+      body.indices = Object.fromEntries(names.map((n) => [n, this.indexHealth(n)]));
+    } else if (level !== 'cluster') {
+      throw illegalArgument(`level must be one of [cluster, indices, shards], was [${level}]`);
+    }
+    return { status: ok ? 200 : 408, body };
+  }
+
+  private indexHealth(name: string): Record<string, unknown> {
+    const meta = this.cluster.index(name)!;
+    const h = this.cluster.health([name]);
+    return {
+      status: h.status,
+      number_of_shards: meta.primaries,
+      number_of_replicas: meta.replicas,
+      active_primary_shards: h.active_primary_shards,
+      active_shards: h.active_shards,
+      relocating_shards: h.relocating_shards,
+      initializing_shards: h.initializing_shards,
+      unassigned_shards: h.unassigned_shards,
+      unassigned_primary_shards: h.unassigned_primary_shards,
+    };
   }
 
   private healthBody(h: HealthCounts, timedOut: boolean): Record<string, unknown> {
@@ -213,7 +242,7 @@ class EsApi {
     const node = c.nodeId === undefined ? undefined : this.cluster.node(c.nodeId);
     const target = c.target && this.cluster.node(c.target.nodeId);
     const docs = isActive(c) ? docsOf(c.index, c.shard) : undefined;
-    const size = docs === undefined ? null : formatBytes(docs * BYTES_PER_DOC, bytes);
+    const size = docs === undefined ? null : formatBytes(this.cluster.shardBytes(c), bytes);
     return {
       index: c.index,
       shard: String(c.shard),
@@ -309,7 +338,7 @@ class EsApi {
       const meta = this.cluster.index(name)!;
       const active = this.cluster.copies().filter((c) => c.index === name && isActive(c));
       const docs = active.filter((c) => c.primary).reduce((sum, c) => sum + docsOf(name, c.shard), 0);
-      const size = (copies: ShardCopy[]): string => formatBytes(copies.reduce((sum, c) => sum + docsOf(name, c.shard) * BYTES_PER_DOC, 0), bytes);
+      const size = (copies: ShardCopy[]): string => formatBytes(copies.reduce((sum, c) => sum + this.cluster.shardBytes(c), 0), bytes);
       return {
         health: this.cluster.health([name]).status,
         status: 'open',
@@ -345,6 +374,83 @@ class EsApi {
     };
   }
 
+  /** _nodes/stats: the fs metric (what the disk decider reads) plus names, roles and attributes. */
+  nodesStats(req: ApiRequest): ApiResponse {
+    const filter = req.params.filter ?? '_all';
+    const nodes = resolveNodes(this.cluster, filter);
+    return {
+      status: 200,
+      body: {
+        _nodes: { total: nodes.length, successful: nodes.length, failed: 0 },
+        cluster_name: this.cluster.name,
+        nodes: Object.fromEntries(
+          nodes.map((n) => {
+            const used = this.cluster.diskUsedBytes(n.id);
+            const free = Math.max(0, n.disk.totalBytes - used);
+            const total = { total_in_bytes: n.disk.totalBytes, free_in_bytes: free, available_in_bytes: free };
+            return [
+              n.id,
+              {
+                timestamp: Date.now(),
+                name: n.name,
+                transport_address: `${n.ip}:9300`,
+                host: n.ip,
+                ip: `${n.ip}:9300`,
+                roles: [...n.roles],
+                attributes: { ...n.attributes },
+                fs: { timestamp: Date.now(), total, data: [{ path: '/usr/share/elasticsearch/data', mount: '/usr/share/elasticsearch/data (/dev/sda1)', type: 'ext4', ...total }] },
+              },
+            ];
+          }),
+        ),
+      },
+    };
+  }
+
+  catAllocation(req: ApiRequest): ApiResponse {
+    const bytes = req.query.get('bytes');
+    const columns: CatColumn[] = [
+      { name: 'shards', aliases: ['s'] },
+      { name: 'shards.undesired' },
+      { name: 'write_load.forecast', aliases: ['wlf', 'writeLoadForecast'] },
+      { name: 'disk.indices.forecast', aliases: ['dif', 'diskIndicesForecast'] },
+      { name: 'disk.indices', aliases: ['di', 'diskIndices'] },
+      { name: 'disk.used', aliases: ['du', 'diskUsed'] },
+      { name: 'disk.avail', aliases: ['da', 'diskAvail'] },
+      { name: 'disk.total', aliases: ['dt', 'diskTotal'] },
+      { name: 'disk.percent', aliases: ['dp', 'diskPercent'] },
+      { name: 'host', aliases: ['h'] },
+      { name: 'ip' },
+      { name: 'node', aliases: ['n'] },
+      { name: 'node.role', aliases: ['r', 'role', 'nodeRole'] },
+    ];
+    const nodes = req.params.filter === undefined ? this.cluster.dataNodes() : resolveNodes(this.cluster, req.params.filter).filter(isDataNode);
+    const rows = nodes.map((n): Record<string, Cell> => {
+      const used = this.cluster.diskUsedBytes(n.id);
+      const indices = used - n.disk.otherBytes;
+      return {
+        shards: String(this.cluster.shardCount(n.id)),
+        'shards.undesired': '0',
+        'write_load.forecast': '0.0',
+        'disk.indices.forecast': formatBytes(indices, bytes),
+        'disk.indices': formatBytes(indices, bytes),
+        'disk.used': formatBytes(used, bytes),
+        'disk.avail': formatBytes(Math.max(0, n.disk.totalBytes - used), bytes),
+        'disk.total': formatBytes(n.disk.totalBytes, bytes),
+        'disk.percent': n.disk.totalBytes === 0 ? null : String(Math.floor((100 * used) / n.disk.totalBytes)),
+        host: n.ip,
+        ip: n.ip,
+        node: n.name,
+        'node.role': roleLetters(n.roles),
+      };
+    });
+    const unassigned = this.cluster.copies().filter((c) => c.state === 'UNASSIGNED').length;
+    if (unassigned > 0 && req.params.filter === undefined) {
+      rows.push({ shards: String(unassigned), node: 'UNASSIGNED' });
+    }
+    return renderCat(columns, rows, req.query);
+  }
+
   // --- indices
 
   async createIndex(req: ApiRequest): Promise<ApiResponse> {
@@ -358,7 +464,9 @@ class EsApi {
     const settings = indexSettings(body);
     const primaries = intIndexSetting(settings, 'number_of_shards', 1, 1);
     const replicas = intIndexSetting(settings, 'number_of_replicas', 1, 0);
-    this.cluster.createIndex(name, primaries, replicas);
+    const { number_of_shards: _shards, number_of_replicas: _replicas, ...others } = settings;
+    validateIndexSettings(others);
+    this.cluster.createIndex(name, primaries, replicas, { settings: others });
     // wait_for_active_shards defaults to 1: the primaries
     const wait = req.query.get('wait_for_active_shards') ?? '1';
     const primariesActive = (): boolean => this.cluster.copies().filter((c) => c.index === name && c.primary).every(isActive);
@@ -379,7 +487,7 @@ class EsApi {
     const names = this.resolveIndices(req.params.index!);
     return {
       status: 200,
-      body: Object.fromEntries(names.map((n) => [n, { aliases: {}, mappings: {}, settings: { index: indexSettingsView(this.cluster.index(n)!) } }])),
+      body: Object.fromEntries(names.map((n) => [n, { aliases: {}, mappings: {}, settings: { index: nestSettings(indexSettingsView(this.cluster.index(n)!)) } }])),
     };
   }
 
@@ -391,7 +499,7 @@ class EsApi {
       body: Object.fromEntries(
         names.map((n) => {
           const view = indexSettingsView(this.cluster.index(n)!);
-          const settings = flat ? Object.fromEntries(Object.entries(view).map(([k, v]) => [`index.${k}`, v])) : { index: view };
+          const settings = flat ? Object.fromEntries(Object.entries(view).map(([k, v]) => [`index.${k}`, v])) : { index: nestSettings(view) };
           return [n, { settings }];
         }),
       ),
@@ -400,11 +508,14 @@ class EsApi {
 
   putIndexSettings(req: ApiRequest): ApiResponse {
     const names = this.resolveIndices(req.params.index!);
-    const settings = indexSettings({ settings: parseBody(req) ?? {} });
+    const settings = indexSettings({ settings: parseBody(req) ?? {} }, true);
     if (settings.number_of_shards !== undefined) throw illegalArgument('final index setting [index.number_of_shards], not updateable');
-    if (settings.number_of_replicas !== undefined) {
-      const replicas = intIndexSetting(settings, 'number_of_replicas', 0, 0);
-      for (const n of names) this.cluster.setReplicas(n, replicas);
+    const { number_of_replicas: replicasValue, ...others } = settings;
+    validateIndexSettings(others);
+    const replicas = replicasValue === undefined || replicasValue === null ? undefined : intIndexSetting({ number_of_replicas: replicasValue }, 'number_of_replicas', 0, 0);
+    for (const n of names) {
+      if (replicas !== undefined) this.cluster.setReplicas(n, replicas);
+      if (Object.keys(others).length > 0) this.cluster.updateIndexSettings(n, others);
     }
     return { status: 200, body: { acknowledged: true } };
   }
@@ -435,14 +546,27 @@ function settingsRenderer(req: ApiRequest): (flat: FlatSettings) => unknown {
   return flag(req.query, 'flat_settings') ? (flat) => ({ ...flat }) : nestSettings;
 }
 
-/** Index-level settings of a create-index or update-settings body, keyed without the `index.` prefix. */
-function indexSettings(body: unknown): Record<string, string> {
+/** Index-level settings of a create-index or update-settings body, keyed without the `index.` prefix; null (a removal) kept if asked. */
+function indexSettings(body: unknown, keepNulls: true): Record<string, string | null>;
+function indexSettings(body: unknown): Record<string, string>;
+function indexSettings(body: unknown, keepNulls = false): Record<string, string | null> {
   const settings = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).settings : undefined;
   if (settings === undefined) return {};
   if (typeof settings !== 'object' || settings === null) throw illegalArgument('[settings] must be an object');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(flattenSettings(settings as Record<string, unknown>))) if (v !== null) out[k.replace(/^index\./, '')] = v;
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(flattenSettings(settings as Record<string, unknown>))) if (v !== null || keepNulls) out[k.replace(/^index\./, '')] = v;
   return out;
+}
+
+/** The index settings this sandbox interprets get ES's validation; others are stored as given. */
+function validateIndexSettings(settings: Record<string, string | null>): void {
+  const limit = settings['routing.allocation.total_shards_per_node'];
+  if (limit !== undefined && limit !== null && !/^-?\d+$/.test(limit)) {
+    throw illegalArgument(`Failed to parse value [${limit}] for setting [index.routing.allocation.total_shards_per_node]`);
+  }
+  if (limit !== undefined && limit !== null && Number(limit) < -1) {
+    throw illegalArgument(`Failed to parse value [${limit}] for setting [index.routing.allocation.total_shards_per_node] must be >= -1`);
+  }
 }
 
 function intIndexSetting(settings: Record<string, string>, key: string, fallback: number, min: number): number {
@@ -455,6 +579,7 @@ function intIndexSetting(settings: Record<string, string>, key: string, fallback
 
 function indexSettingsView(meta: IndexMeta): Record<string, string> {
   return {
+    ...meta.settings,
     creation_date: String(meta.createdAt),
     number_of_shards: String(meta.primaries),
     number_of_replicas: String(meta.replicas),
@@ -560,10 +685,6 @@ function hash(s: string): number {
   return createHash('md5').update(s).digest().readUInt32BE(0);
 }
 
-/** Deterministic document count of a shard. */
-function docsOf(index: string, shard: number): number {
-  return 1000 + (hash(`${index}/${shard}`) % 9000);
-}
 
 /** ?filter_path: keeps the paths matching any pattern (`*` within a key, `**` across levels). */
 function filterPath(body: unknown, patterns: string[]): unknown {

@@ -4,7 +4,8 @@ import { EsCluster, type ShardRow } from './es-cluster.js';
 import { Faults } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
-import { parseScenario, podRoles, type Scenario } from './scenario.js';
+import { bytes, nodeDisk, parseScenario, podRoles, type Scenario } from './scenario.js';
+import type { NodeDisk } from './model.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
 import { Timers } from './timers.js';
@@ -31,17 +32,18 @@ export interface Sandbox {
     conflictNextScaleWrites(count: number): void; // next N PUT/PATCH on the scale subresource answer 409 Conflict
     stallRelocations(on: boolean): void; // relocations/recoveries stop progressing while on
   };
-  restartPod(ordinal: number, zone?: string): Promise<void>; // new IP, optionally another zone; the ES node leaves and rejoins
+  restartPod(ordinal: number, zone?: string): Promise<void>;
+  setDisk(node: string, disk: { totalBytes?: number; otherBytes?: number }): void; // resize a node's disk, or fill it with other data // new IP, optionally another zone; the ES node leaves and rejoins
   close(): Promise<void>; // stops servers and timers; idempotent
 }
 
 const DEFAULT_TIMINGS = { relocationMs: 300, recoveryMs: 200, podStartMs: 300, podStopMs: 200 };
 
 /** The default NodeRuntime: a running pod is a simulated ES node named after it, with node.attr.zone = its zone. */
-function simulatedNodes(cluster: EsCluster, roles: readonly string[]): NodeRuntime {
+function simulatedNodes(cluster: EsCluster, roles: readonly string[], disk: NodeDisk): NodeRuntime {
   return {
     start: async (pod) => {
-      cluster.addNode(pod.name, pod.ip, pod.zone, roles);
+      cluster.addNode(pod.name, pod.ip, pod.zone, roles, disk);
     },
     stop: async (pod) => {
       cluster.removeNode(pod.name);
@@ -78,7 +80,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     name: s.statefulSet,
     zones: s.zones,
     newPodZones: s.newPodZones ?? [...new Set(s.zones)],
-    runtime: opts.nodeRuntime ?? simulatedNodes(cluster, podRoles(s)),
+    runtime: opts.nodeRuntime ?? simulatedNodes(cluster, podRoles(s), nodeDisk(s.disk)),
     timers,
     timings,
   });
@@ -92,9 +94,13 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
   };
   try {
     // the other node sets were there first, so a dedicated master is the elected one
-    s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles));
+    s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
     await sts.startInitialPods();
-    for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
+    for (const index of s.indices) {
+      const settings = Object.fromEntries(Object.entries(index.settings ?? {}).map(([k, v]) => [k.replace(/^index\./, ''), v]));
+      const shardBytes = index.shardSize === undefined ? undefined : bytes(index.shardSize);
+      cluster.createIndex(index.name, index.primaries, index.replicas, { placeNow: true, settings, ...(shardBytes === undefined ? {} : { shardBytes }) });
+    }
     cluster.start(timers);
     const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests });
     servers.push(k8s);
@@ -119,6 +125,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
         stallRelocations: (on) => faults.stallRelocations(on),
       },
       restartPod: (ordinal, zone) => sts.restartPod(ordinal, zone),
+      setDisk: (node, disk) => cluster.setDisk(node, disk),
       close: () => (closing ??= shutdown()),
     };
   } catch (err) {

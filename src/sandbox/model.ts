@@ -1,4 +1,5 @@
 // Data shapes of the simulated Elasticsearch cluster, shared by the allocator, the deciders and the HTTP layer.
+import { createHash } from 'node:crypto';
 
 /** The roles of a node whose `node.roles` is not set (Elasticsearch's default), sorted as _nodes lists them. */
 export const DEFAULT_ROLES = ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
@@ -25,6 +26,7 @@ export interface EsNode {
   ip: string;
   roles: readonly string[]; // node.roles, sorted
   attributes: Record<string, string>; // node.attr.*
+  disk: NodeDisk;
   joinSeq: number; // join order; the earliest master-eligible node still present is the elected master
 }
 
@@ -43,12 +45,36 @@ export function roleLetters(roles: readonly string[]): string {
   return letters === '' ? '-' : letters;
 }
 
+/** The node's data path: its size, and what is used on it besides shard copies (the OS, logs, other tenants). */
+export interface NodeDisk {
+  totalBytes: number;
+  otherBytes: number;
+}
+
 export interface IndexMeta {
   name: string;
   uuid: string;
   primaries: number;
   replicas: number;
   createdAt: number;
+  shardBytes?: number; // store size of each shard copy; by default derived from a document count
+  settings: Record<string, string>; // other index settings, flat, without the "index." prefix
+}
+
+const BYTES_PER_DOC = 612;
+
+function hash(s: string): number {
+  return createHash('md5').update(s).digest().readUInt32BE(0);
+}
+
+/** Deterministic document count of a shard. */
+export function docsOf(index: string, shard: number): number {
+  return 1000 + (hash(`${index}/${shard}`) % 9000);
+}
+
+/** Store size of one copy of a shard. */
+export function storeBytes(meta: IndexMeta | undefined, index: string, shard: number): number {
+  return meta?.shardBytes ?? docsOf(index, shard) * BYTES_PER_DOC;
 }
 
 export type CopyState = 'UNASSIGNED' | 'INITIALIZING' | 'STARTED' | 'RELOCATING';

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_ROLES, ROLE_LETTERS } from './model.js';
+import { parseByteSize } from '../domain/capacity/byte-size.js';
+import { DEFAULT_ROLES, ROLE_LETTERS, type NodeDisk } from './model.js';
 
 export interface Scenario {
   namespace: string; // k8s namespace, e.g. 'search'
@@ -11,10 +12,27 @@ export interface Scenario {
   newPodZones?: string[]; // zones handed out cyclically to pods created later (scale-out); default: cycle over distinct values of `zones`
   roles?: string[]; // node.roles of the StatefulSet's pods; default: Elasticsearch's default roles (master, data, ingest, ...)
   otherNodes?: OtherNode[]; // Elasticsearch nodes outside the StatefulSet: dedicated masters, other tiers, coordinating-only
-  indices: { name: string; primaries: number; replicas: number }[];
+  indices: ScenarioIndex[];
+  disk?: DiskSpec; // every node's data path; default 100gb, nothing but shards on it
   awareness?: { attributes: string[]; force?: Record<string, string[]> }; // cluster.routing.allocation.awareness.attributes / .force.<attr>.values
   settings?: { persistent?: Record<string, string>; transient?: Record<string, string> }; // extra initial cluster settings, flat keys
   timings?: { relocationMs?: number; recoveryMs?: number; podStartMs?: number; podStopMs?: number };
+}
+
+/** Bytes, as a number or as Elasticsearch writes them ("500gb", "1.5tb"). */
+export type ByteSize = number | string;
+
+export interface DiskSpec {
+  total: ByteSize;
+  other?: ByteSize; // used by something other than shard copies
+}
+
+export interface ScenarioIndex {
+  name: string;
+  primaries: number;
+  replicas: number;
+  shardSize?: ByteSize; // store size of each copy; default: a few MB derived from a document count
+  settings?: Record<string, string>; // other index settings, flat, e.g. "index.routing.allocation.total_shards_per_node": "1"
 }
 
 /** An Elasticsearch node that is not a pod of the scaled StatefulSet (its pod belongs to another node set). */
@@ -22,6 +40,7 @@ export interface OtherNode {
   name: string;
   zone: string; // node.attr.zone
   roles: string[]; // node.roles; [] is a coordinating-only node
+  disk?: DiskSpec; // default: the scenario's
 }
 
 /** Dedicated master-only nodes `es-master-<i>`, one per zone given, as ECK's master node set runs them. */
@@ -36,6 +55,15 @@ const dnsLabel = z
 const zone = z.string().min(1);
 const millis = z.number().int().min(0);
 const flatSettings = z.record(z.string().min(1), z.string());
+const byteSize = z.union([z.number().int().min(0), z.string()]).superRefine((v, ctx) => {
+  if (typeof v === 'number') return;
+  try {
+    if (parseByteSize(v, 'size') < 0) ctx.addIssue({ code: 'custom', message: 'must not be negative' });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a byte size (e.g. 500gb)` });
+  }
+});
+const diskSpec = z.strictObject({ total: byteSize, other: byteSize.optional() });
 const roles = z
   .array(z.enum(Object.keys(ROLE_LETTERS) as [string, ...string[]]))
   .refine((r) => new Set(r).size === r.length, 'must not repeat a role');
@@ -47,12 +75,15 @@ const scenarioSchema = z
     zones: z.array(zone).min(1),
     newPodZones: z.array(zone).min(1).optional(),
     roles: roles.refine((r) => r.some((role) => role === 'data' || role.startsWith('data_')), 'the StatefulSet runs data nodes: needs data or a data_* tier').optional(),
-    otherNodes: z.array(z.strictObject({ name: dnsLabel, zone, roles })).optional(),
+    otherNodes: z.array(z.strictObject({ name: dnsLabel, zone, roles, disk: diskSpec.optional() })).optional(),
+    disk: diskSpec.optional(),
     indices: z.array(
       z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lowercase index name'),
         primaries: z.number().int().min(1),
         replicas: z.number().int().min(0),
+        shardSize: byteSize.optional(),
+        settings: flatSettings.optional(),
       }),
     ),
     awareness: z
@@ -80,6 +111,18 @@ const scenarioSchema = z
       }
     });
   });
+
+const DEFAULT_DISK: DiskSpec = { total: '100gb' };
+
+export function bytes(size: ByteSize): number {
+  return typeof size === 'number' ? size : parseByteSize(size, 'size');
+}
+
+/** A node's disk from its spec, or the scenario's, or the default. */
+export function nodeDisk(spec: DiskSpec | undefined): NodeDisk {
+  const d = spec ?? DEFAULT_DISK;
+  return { totalBytes: bytes(d.total), otherBytes: d.other === undefined ? 0 : bytes(d.other) };
+}
 
 /** node.roles of the StatefulSet's pods. */
 export function podRoles(s: Scenario): string[] {
