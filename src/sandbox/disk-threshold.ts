@@ -1,21 +1,12 @@
 // The disk_threshold decider: Elasticsearch's low, high and flood-stage watermarks with its explanation texts.
 // Disk usage is the node's data path as the allocator sees it: copies held (a relocation's source included) plus
 // copies still arriving at their full expected size; canRemain subtracts copies already leaving.
-import { format1Decimals, formatByteSize, freeBytesThreshold, parseByteSize, parseWatermark, type Watermark } from '../domain/capacity/byte-size.js';
+import { format1Decimals, formatByteSize } from '../domain/capacity/byte-size.js';
+import { freeBytesRequired, headroomDecides, threshold as watermarkThreshold, type Stage, type Threshold } from '../domain/capacity/watermarks.js';
 import { routingsOf, type EsNode, type ShardCopy } from './model.js';
 import type { ClusterSettings } from './settings.js';
 
-export const DISK = 'cluster.routing.allocation.disk';
-const WATERMARK = `${DISK}.watermark`;
-
-/** Defaults of Elasticsearch 8: the watermark, and the max headroom applied only while the watermark is not set. */
-export const WATERMARK_DEFAULTS = {
-  low: { value: '85%', maxHeadroom: '200GB' },
-  high: { value: '90%', maxHeadroom: '150GB' },
-  flood_stage: { value: '95%', maxHeadroom: '100GB' },
-} as const;
-
-export type Stage = keyof typeof WATERMARK_DEFAULTS;
+const DISK = 'cluster.routing.allocation.disk';
 
 export interface DiskView {
   readonly settings: ClusterSettings;
@@ -29,31 +20,13 @@ export interface DiskDecision {
   explanation: string;
 }
 
-interface Threshold {
-  watermark: Watermark;
-  maxHeadroom: number;
-  key: string;
-}
-
-/** The effective watermark of one stage, as DiskThresholdSettings reads it. */
-export function threshold(settings: ClusterSettings, stage: Stage): Threshold {
-  const key = `${WATERMARK}.${stage}`;
-  const set = settings.effective(key);
-  const headroomKey = `${key}.max_headroom`;
-  const headroom = settings.effective(headroomKey) ?? (set === undefined ? WATERMARK_DEFAULTS[stage].maxHeadroom : '-1');
-  return { watermark: parseWatermark(set ?? WATERMARK_DEFAULTS[stage].value, key), maxHeadroom: parseByteSize(headroom, headroomKey), key };
-}
-
-export function freeBytesRequired(t: Threshold, totalBytes: number): number {
-  return freeBytesThreshold(totalBytes, t.watermark, t.maxHeadroom);
+function threshold(settings: ClusterSettings, stage: Stage): Threshold {
+  return watermarkThreshold((key) => settings.effective(key), stage);
 }
 
 /** DiskThresholdSettings#describeThreshold: the setting that decides, e.g. `…watermark.high=90%` or its max_headroom. */
 function describe(t: Threshold, totalBytes: number): string {
-  if (t.watermark.kind === 'bytes' || freeBytesRequired(t, totalBytes) === freeBytesThreshold(totalBytes, t.watermark)) {
-    return `${t.key}=${t.watermark.text}`;
-  }
-  return `${t.key}.max_headroom=${formatByteSize(t.maxHeadroom)}`;
+  return headroomDecides(t, totalBytes) ? `${t.key}.max_headroom=${formatByteSize(t.maxHeadroomBytes)}` : `${t.key}=${t.watermark.text}`;
 }
 
 function enabled(settings: ClusterSettings): boolean {
