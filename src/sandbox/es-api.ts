@@ -49,6 +49,7 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
     .on('GET', '/_nodes', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter/:metric', (r) => api.nodesInfo(r))
+    .on('GET', '/_settings', (r) => api.getIndexSettings(r))
     .on('GET', '/:index/_settings', (r) => api.getIndexSettings(r))
     .on('PUT', '/:index/_settings', (r) => api.putIndexSettings(r))
     .on('PUT', '/:index', (r) => api.createIndex(r))
@@ -492,7 +493,7 @@ class EsApi {
   }
 
   getIndexSettings(req: ApiRequest): ApiResponse {
-    const names = this.resolveIndices(req.params.index!);
+    const names = this.resolveIndices(req.params.index ?? '_all');
     const flat = flag(req.query, 'flat_settings');
     return {
       status: 200,
