@@ -159,9 +159,10 @@ the TEMPORAL_* variables it reads. \`es-scaler help <command>\` shows a command'
     .summary('make the Temporal Schedules match the config file (--dry-run: only show)')
     .option('--dry-run', 'only print what it would change')
     .option('--json', 'print the changes as JSON')
+    .option('--force', 'apply although the worker in the cluster runs another config file')
     .addHelpText('after', `\n${schedulesHelp.apply}`)
-    .action((options: { dryRun?: boolean; json?: boolean }, command: Command) =>
-      withContext(command, (ctx) => applyCommand(ctx, { dryRun: options.dryRun === true, json: options.json === true })),
+    .action((options: { dryRun?: boolean; json?: boolean; force?: boolean }, command: Command) =>
+      withContext(command, (ctx) => applyCommand(ctx, { dryRun: options.dryRun === true, json: options.json === true, force: options.force === true })),
     );
   outputOptions(schedules.command('list').summary('next runs, pause state and last run of each schedule').argument('[cluster]', 'one cluster (default: all)'))
     .addHelpText('after', `\n${schedulesHelp.list}`)

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
 import { configPath, loadConfigFile } from '../config/load.js';
+import { FileReconciler } from '../schedules/file-reconciler.js';
 import { startHealthServer, WorkerHealth } from './health.js';
 import { installRuntime, logLine } from './runtime.js';
 import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
@@ -22,7 +23,8 @@ installRuntime({ metricsAddress: `${host}:${env.ES_SCALER_METRICS_PORT ?? 9464}`
 const health = new WorkerHealth();
 const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
 
-const { config, target } = withTemporalOverrides(await loadConfigFile(configPath()));
+const loadConfig = async () => withTemporalOverrides(await loadConfigFile(configPath()));
+const { config, target } = await loadConfig();
 const nativeConnection = await connectWithRetry(target);
 const clientConnection = await Connection.connect(target.connection);
 const client = new Client({ connection: clientConnection, namespace: target.namespace });
@@ -37,10 +39,18 @@ const { worker, connections } = await createScalerWorker({
 health.attach(worker);
 const running = worker.run();
 logLine('INFO', 'worker polling', { taskQueue: target.taskQueue, address: target.address, namespace: target.namespace });
+// The schedules follow the mounted config file (F5); ES_SCALER_RECONCILE_SCHEDULES=false leaves
+// them to `es-scaler schedules apply`.
+const reconciler =
+  env.ES_SCALER_RECONCILE_SCHEDULES === 'false'
+    ? undefined
+    : new FileReconciler({ client, configFile: configPath(), load: async () => (await loadConfig()).config, log: logLine });
+reconciler?.start();
 try {
   await running;
   logLine('INFO', 'worker stopped');
 } finally {
+  await reconciler?.close();
   healthServer.close();
   await connections.close();
   await clientConnection.close();

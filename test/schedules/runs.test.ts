@@ -3,7 +3,7 @@
 // target; `schedules list` shows next runs in each schedule's own timezone and the last run.
 import assert from 'node:assert/strict';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import { applySchedules } from '../../src/client/schedules/apply.js';
+import { applySchedules } from '../../src/schedules/apply.js';
 import { formatInTimezone } from '../../src/client/format-time.js';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';

@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import type { CliContext } from '../context.js';
 import { formatInTimezone } from '../format-time.js';
-import { applySchedules, type ApplyResult } from '../schedules/apply.js';
+import { applySchedules, type ApplyResult } from '../../schedules/apply.js';
 import { listSchedules, type ScheduleListEntry } from '../schedules/list.js';
 import { scheduleIdsOf, setPaused } from '../schedules/pause.js';
 import { structuredOutput, type OutputFormat } from '../output.js';
@@ -14,7 +14,12 @@ export const schedulesHelp = {
 ones, deletes the ones es-scaler created that the file no longer lists, and prints what it did as a
 table. Schedule ids are <cluster>/<schedule>. Schedules es-scaler did not create are never touched.
 A schedule's pause state is operational and kept as it is (see \`schedules pause\`).
-With --dry-run, only prints what it would do.`,
+With --dry-run, only prints what it would do.
+
+In a deployment, the worker reconciles the schedules itself from the config file it mounts, at
+start and whenever that file changes. \`apply\` is for running without such a worker: it refuses
+(exit 2) when the worker applied the schedules from a config other than this file, since the
+worker's file wins; --force applies this file anyway, until the worker next reconciles.`,
   list: `Shows each schedule es-scaler manages: target replicas, cron, the next runs in the schedule's own
 timezone, paused or active (with the note), its last run, and any change \`apply\` would make.
 -o wide adds the last run's workflow id and the pending change of each schedule.`,
@@ -25,8 +30,8 @@ not undo a pause.`,
   unpause: `Resumes one schedule, or all schedules of a cluster; the note replaces the pause note.`,
 };
 
-export async function applyCommand(ctx: CliContext, options: { dryRun: boolean; json: boolean }): Promise<void> {
-  const result = await applySchedules(await ctx.client(), ctx.config, { dryRun: options.dryRun });
+export async function applyCommand(ctx: CliContext, options: { dryRun: boolean; json: boolean; force: boolean }): Promise<void> {
+  const result = await applySchedules(await ctx.client(), ctx.config, { dryRun: options.dryRun, force: options.force, appliedBy: 'cli' });
   if (options.json) {
     ctx.out(JSON.stringify({ ...result, changes: result.changes.map(({ action, scheduleId, changes }) => ({ action, scheduleId, changes })) }, null, 2));
   } else {
@@ -39,6 +44,14 @@ export async function applyCommand(ctx: CliContext, options: { dryRun: boolean; 
 }
 
 export function renderApply(result: ApplyResult, dryRun: boolean): string {
+  const drift = result.clusterConfig;
+  const warning = drift
+    ? `WARNING: the worker in the cluster applied these schedules from another config (digest ${drift.clusterDigest}, this file: ${drift.fileDigest})\n`
+    : '';
+  return warning + renderChanges(result, dryRun);
+}
+
+function renderChanges(result: ApplyResult, dryRun: boolean): string {
   if (result.changes.length === 0) return `no changes (${result.unchanged.length} schedule${result.unchanged.length === 1 ? '' : 's'} up to date)`;
   const verb = (action: string) => (dryRun || !result.applied ? `would ${action}` : { create: 'created', update: 'updated', delete: 'deleted' }[action] ?? action);
   const rows = result.changes.map((c) => [c.action === 'conflict' ? 'CONFLICT' : verb(c.action), c.scheduleId, c.changes]);

@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../domain/input-error.js';
 import { clusterConfigOf } from '../submit-target.js';
-import { describeIfExists } from './apply.js';
-import { isManagedBy, ownerOf, scheduleIdOf } from './desired.js';
+import { describeIfExists } from '../../schedules/apply.js';
+import { isManagedBy, ownerOf, scheduleIdOf } from '../../schedules/desired.js';
 
 /** `<cluster>` or `<cluster>/<schedule>` → the schedule ids the file lists for it. */
 export function scheduleIdsOf(config: Config, target: string): string[] {
