@@ -6,6 +6,8 @@ import { InputError } from '../domain/input-error.js';
 import type { ClusterStatus, OperationRecord, OperationStatus, TargetRequest } from '../workflows/types.js';
 
 const POLL_MS = 500;
+/** When no operation has taken up the target by then, say what may be missing. */
+const HINT_AFTER_MS = 15_000;
 
 /** What `scale --wait` found happened to its target before an operation took it up. */
 export type Pursuit = { workflowId: string } | { supersededBy: TargetRequest };
@@ -20,8 +22,20 @@ export async function knownOperations(client: Client, clusterWorkflowId: string)
  * The operation pursuing `request`: the running one once the request is the cluster's desired
  * target, or one that already ended with it. A newer request first means it was superseded.
  */
-export async function operationFor(client: Client, clusterWorkflowId: string, request: TargetRequest, known: Set<string>): Promise<Pursuit> {
+export async function operationFor(
+  client: Client,
+  clusterWorkflowId: string,
+  request: TargetRequest,
+  known: Set<string>,
+  out: (line: string) => void,
+): Promise<Pursuit> {
+  const hintAt = Date.now() + HINT_AFTER_MS;
+  let hinted = false;
   for (;;) {
+    if (!hinted && Date.now() > hintAt) {
+      out(`  still waiting for ${clusterWorkflowId} to take up the target: is a worker running for this config file?`);
+      hinted = true;
+    }
     const status = await queryCluster(client, clusterWorkflowId);
     if (status) {
       const rejected = status.rejected.find((r) => r.request.requestedAt === request.requestedAt && r.request.source === request.source);

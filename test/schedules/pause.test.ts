@@ -3,6 +3,7 @@
 // second pause kept the first pause's note. Now: an empty note is refused, nothing changes; the
 // note of the latest pause or unpause wins.
 import assert from 'node:assert/strict';
+import { parse } from 'yaml';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { runCli } from '../helpers/cli.js';
 import { ScheduleFixture, type ScheduleInput } from '../helpers/schedules.js';
@@ -42,6 +43,15 @@ describe('schedules pause notes', function () {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^production\/night: paused \(it already was\); note: reindexing until Monday$/m);
     assert.deepEqual(await state(), { paused: true, note: 'reindexing until Monday', remainingActions: undefined });
+
+    const yaml = await cli(file, 'schedules', 'list', '-o', 'yaml');
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.deepEqual(
+      (parse(yaml.stdout) as { scheduleId: string; state: string; note: string }[]).map((e) => [e.scheduleId, e.state, e.note]),
+      [['production/night', 'paused', 'reindexing until Monday']],
+    );
+    const wide = await cli(file, 'schedules', 'list', '-o', 'wide');
+    assert.match(wide.stdout, /^SCHEDULE\s+REPLICAS\s+CRON\s+TIMEZONE\s+NEXT RUNS\s+STATE\s+LAST RUN\s+LAST WORKFLOW\s+PENDING$/m);
 
     const unpause = await cli(file, 'schedules', 'unpause', 'production/night', '--note', '   ');
     assert.equal(unpause.code, 2);

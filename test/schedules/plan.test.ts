@@ -56,6 +56,11 @@ describe('plan', function () {
     assert.equal(writes(world), 0);
     assert.equal(snapshot(world), before);
 
+    const wide = await runCli(['plan', 'production', '5', '-o', 'wide', '--config', configFile]);
+    assert.equal(wide.code, 5);
+    assert.match(wide.stdout, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+EMPTIES\s+BLOCKED COPIES\s+DETAIL$/m);
+    assert.match(wide.stdout, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+zone=eu-central-1a\s+\d+\s+/m);
+
     const json = await runCli(['plan', 'production', '6', '--json', '--config', configFile]);
     assert.equal(json.code, 5, json.stderr);
     const plan = JSON.parse(json.stdout) as { stop: { pod: string; kind: string }; drains: { pod: string; zone: string; preflight: { verdict: string } }[] };

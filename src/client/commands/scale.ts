@@ -24,7 +24,7 @@ export async function scaleCommand(ctx: CliContext, cluster: string, replicasTex
     ctx.out(`follow it with: es-scaler status ${cluster}`);
     return EXIT.ok;
   }
-  const pursuit = await operationFor(client, clusterWorkflowId, request, known);
+  const pursuit = await operationFor(client, clusterWorkflowId, request, known, ctx.out);
   if ('supersededBy' in pursuit) {
     ctx.out(`${cluster}: superseded before it started by target ${pursuit.supersededBy.replicas} (from ${pursuit.supersededBy.source})`);
     return EXIT.notReached;
