@@ -41,7 +41,7 @@ class ConfigMapVolume {
 describe('schedules reconciled by the worker in the cluster', function () {
   let world: World;
   let schedules: ScheduleFixture;
-  let worker: WorkerProcess | undefined;
+  let workers: WorkerProcess[] = [];
   let dir: string;
   beforeEach(async () => {
     world = await World.start({ scenario: scenarios['even-8']! });
@@ -49,8 +49,8 @@ describe('schedules reconciled by the worker in the cluster', function () {
     dir = await mkdtemp(join(tmpdir(), 'es-scaler-configmap-'));
   });
   afterEach(async () => {
-    await worker?.stop();
-    worker = undefined;
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
     await schedules.cleanup();
     await world.close();
     await rm(dir, { recursive: true, force: true });
@@ -69,7 +69,8 @@ describe('schedules reconciled by the worker in the cluster', function () {
   it('on start and on every change of the mounted file; apply with another file refuses unless --force', async () => {
     const volume = new ConfigMapVolume(dir);
     await volume.publish(schedules.fileContent([NIGHT]));
-    worker = await WorkerProcess.spawn(volume.file);
+    const worker = await WorkerProcess.spawn(volume.file);
+    workers.push(worker);
     await worker.waitFor('worker polling');
 
     await eventually('the night schedule, created by the worker', async () => (await replicasOf('production/night')) === 6, 20_000, 200);
@@ -107,5 +108,14 @@ describe('schedules reconciled by the worker in the cluster', function () {
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /^updated\s+production\/night\s+replicas: 5 → 6$/m, forced.stdout);
     assert.equal(await replicasOf('production/night'), 6);
+  });
+
+  it('two replicas reconciling the same file at once end with the schedules once, and no error', async () => {
+    const volume = new ConfigMapVolume(dir);
+    await volume.publish(schedules.fileContent([NIGHT, MORNING]));
+    workers = await Promise.all([WorkerProcess.spawn(volume.file), WorkerProcess.spawn(volume.file)]);
+    await Promise.all(workers.map((w) => w.waitFor('"message":"schedules reconciled"', 30_000)));
+    assert.deepEqual([await replicasOf('production/night'), await replicasOf('production/morning')], [6, 8]);
+    for (const w of workers) assert.doesNotMatch(w.output, /"level":"(ERROR|WARN)"/, w.output);
   });
 });
