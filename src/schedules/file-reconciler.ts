@@ -17,6 +17,8 @@ export interface FileReconcilerOptions {
   configFile: string;
   /** Reads and validates the file, with the same overrides as the worker's own config. */
   load(): Promise<Config>;
+  /** The config the worker's activities run with (read at its start). */
+  running: Config;
   log(level: 'INFO' | 'WARN' | 'ERROR', message: string, meta?: Record<string, unknown>): void;
   /** Quiet time after a change before reading the file (a swap is several events). */
   debounceMs?: number;
@@ -68,15 +70,27 @@ export class FileReconciler {
     try {
       const result = await applySchedules(this.options.client, config, { dryRun: false, appliedBy: 'worker' });
       const changes = result.changes.map((c) => `${c.action} ${c.scheduleId}`);
+      const digest = configDigest(config);
       log(result.applied ? 'INFO' : 'ERROR', result.applied ? 'schedules reconciled' : 'schedules not reconciled: an id is taken by a schedule es-scaler does not manage', {
         configFile,
-        configDigest: configDigest(config),
+        configDigest: digest,
         changes,
         unchanged: result.unchanged.length,
       });
+      if (configDigest(withoutSchedules(config)) !== configDigest(withoutSchedules(this.options.running))) {
+        // Schedules follow the file at once; the clusters the activities use do not (the
+        // Deployment rolls on a config change, see deploy/).
+        log('WARN', 'the config file changed since the worker started: restart it for the cluster settings to take effect', { configFile });
+      }
     } catch (err) {
       log('WARN', 'reconciling schedules failed; trying again', { configFile, error: (err as Error).message });
       this.schedule(this.options.retryMs ?? 5_000);
     }
   }
+}
+
+/** The settings the activities use: everything but the schedules, which follow the file at once. */
+function withoutSchedules(config: Config): Config {
+  const clusters = Object.fromEntries(Object.entries(config.clusters).map(([name, cluster]) => [name, { ...cluster, schedules: [] }]));
+  return { ...config, clusters };
 }

@@ -44,7 +44,7 @@ logLine('INFO', 'worker polling', { taskQueue: target.taskQueue, address: target
 const reconciler =
   env.ES_SCALER_RECONCILE_SCHEDULES === 'false'
     ? undefined
-    : new FileReconciler({ client, configFile: configPath(), load: async () => (await loadConfig()).config, log: logLine });
+    : new FileReconciler({ client, configFile: configPath(), load: async () => (await loadConfig()).config, running: config, log: logLine });
 reconciler?.start();
 try {
   await running;

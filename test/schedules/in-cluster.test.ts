@@ -87,6 +87,13 @@ describe('schedules reconciled by the worker in the cluster', function () {
     const night = await describeSchedule('production/night');
     assert.equal(night.state.paused, false);
     assert.equal((night.action.memo as { appliedBy?: string }).appliedBy, 'worker');
+    assert.doesNotMatch(worker.output, /restart it/, 'a schedule change needs no restart');
+
+    // A cluster setting changes too: the schedules follow, the worker says it needs a restart.
+    const content = schedules.fileContent([{ ...NIGHT, replicas: 5 }, MORNING]);
+    const clusterFile = { ...content, clusters: { production: { ...content.clusters.production, maxReplicas: 9 } } };
+    await volume.publish(clusterFile);
+    await worker.waitFor('restart it for the cluster settings to take effect');
 
     // An operator's stale local copy: refused, nothing changes.
     const stale = await schedules.writeConfig([NIGHT]);
@@ -100,7 +107,9 @@ describe('schedules reconciled by the worker in the cluster', function () {
     assert.match(dryRun.stdout, /^WARNING: the worker in the cluster applied these schedules from another config/m);
 
     // The same file as the cluster's (written over the stale one): nothing to refuse, nothing to do.
-    const same = await runCli(['schedules', 'apply', '--config', await schedules.writeConfig([{ ...NIGHT, replicas: 5 }, MORNING])]);
+    const sameFile = await schedules.writeConfig([]);
+    await writeFile(sameFile, stringify(clusterFile));
+    const same = await runCli(['schedules', 'apply', '--config', sameFile]);
     assert.equal(same.code, 0, same.stderr);
     assert.equal(same.stdout.trim(), 'no changes (2 schedules up to date)');
 
