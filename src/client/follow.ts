@@ -1,7 +1,7 @@
 // `scale --wait` and `cancel --wait`: follow a scale operation until the cluster workflow records
 // its end, printing a line each time its progress changes (phase, node, shards left, stall).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { InputError } from '../domain/input-error.js';
 import type { ClusterStatus, OperationRecord, OperationStatus, TargetRequest } from '../workflows/types.js';
 
@@ -77,7 +77,7 @@ async function queryCluster(client: Client, clusterWorkflowId: string): Promise<
   try {
     return await client.workflow.getHandle(clusterWorkflowId).query<ClusterStatus>('status');
   } catch (err) {
-    if ((err as Error).name === 'WorkflowNotFoundError') return undefined;
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
 }
