@@ -10,6 +10,7 @@ import type { Client } from '@elastic/elasticsearch';
 import {
   availability,
   fetchDistribution,
+  insideCheckout,
   pinnedVersion,
   startRealCluster,
   type Distribution,
@@ -191,6 +192,7 @@ describe('real Elasticsearch nodes (R1–R3)', function () {
         `Java ${distribution.javaVersion}, ${cluster.pods().length} nodes started in ${(clusterStartMs / 1000).toFixed(1)} s, es=${cluster.esUrl}`,
     );
     assert.deepEqual(versions, [distribution.version], 'every node runs the fetched version');
+    assert.ok(!insideCheckout(cluster.distribution.esHome), `the nodes run from ${cluster.distribution.esHome}, outside the checkout`);
     peakRss = cluster.rssBytes();
     sampler = setInterval(() => (peakRss = Math.max(peakRss, cluster?.rssBytes() ?? 0)), 1_000);
     sampler.unref();

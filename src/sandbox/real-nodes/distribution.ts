@@ -1,8 +1,8 @@
 // Where the real Elasticsearch comes from: the integ-test-zip fetched from Maven Central by
 // scripts/elasticsearch/fetch.sh (cached in .cache/elasticsearch/), and the JDK that runs it.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../util/paths.js';
 
@@ -104,4 +104,36 @@ export async function fetchDistribution(): Promise<Distribution> {
   const javaVersion = await javaVersionOf(javaHome);
   if (major(javaVersion) < MIN_JAVA) throw new Error(`java at ${javaHome} is ${javaVersion}; Elasticsearch 8.x needs Java ${MIN_JAVA}+`);
   return { esHome, version: basename(esHome).replace(/^elasticsearch-/, ''), javaHome, javaVersion };
+}
+
+/**
+ * A copy of the distribution inside the cluster's run dir, which the node user can enter. The cache
+ * lives under the checkout, and when the tests run as root the nodes run as `nobody`, who may not pass
+ * the checkout's parent directories (a clone inside `mktemp -d` is mode 0700): the nodes must never
+ * depend on where the checkout lives.
+ */
+export function stageDistribution(distribution: Distribution, runDir: string, runAs?: { uid: number; gid: number }): Distribution {
+  const esHome = join(runDir, basename(distribution.esHome));
+  cpSync(distribution.esHome, esHome, { recursive: true, preserveTimestamps: true });
+  const staged = { ...distribution, esHome };
+  if (runAs) assertReachable(join(esHome, 'bin/elasticsearch'), runAs);
+  return staged;
+}
+
+/** Is `path` inside the checkout (the package root)? The staged copy must not be. */
+export function insideCheckout(path: string): boolean {
+  const rel = relative(packageRoot, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
+}
+
+/** Fails with a clear message unless `runAs` can execute `launcher` (every parent must be enterable). */
+export function assertReachable(launcher: string, runAs: { uid: number; gid: number }): void {
+  const probe = spawnSync('setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', 'test', '-x', launcher]);
+  if (probe.error) throw new Error(`cannot check that uid ${runAs.uid} can run ${launcher}: ${probe.error.message}`);
+  if (probe.status !== 0) {
+    throw new Error(
+      `uid ${runAs.uid}, which the nodes run as, cannot execute ${launcher}: a parent directory is closed to it ` +
+        `(set TMPDIR to a directory every user can enter, such as /tmp)`,
+    );
+  }
 }

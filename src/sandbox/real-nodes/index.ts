@@ -14,10 +14,10 @@ import { parseScenario, type Scenario } from '../scenario.js';
 import type { FlatSettings } from '../settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from '../statefulset.js';
 import { Timers } from '../timers.js';
-import { fetchDistribution, type Distribution } from './distribution.js';
+import { fetchDistribution, stageDistribution, type Distribution } from './distribution.js';
 import { EsNodeProcess, unprivilegedUser } from './node-process.js';
 
-export { availability, fetchDistribution, pinnedVersion, type Availability, type Distribution } from './distribution.js';
+export { availability, fetchDistribution, insideCheckout, pinnedVersion, type Availability, type Distribution } from './distribution.js';
 
 export interface RealClusterOptions {
   /** -Xms/-Xmx of every node; default $ES_HEAP or 128m. */
@@ -133,11 +133,18 @@ async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ti
  */
 export async function startRealCluster(scenario: Scenario, opts: RealClusterOptions = {}): Promise<RealCluster> {
   const s = parseScenario(scenario);
-  const distribution = opts.distribution ?? (await fetchDistribution());
+  const fetched = opts.distribution ?? (await fetchDistribution());
   const log = opts.log ?? (() => undefined);
   const runAs = unprivilegedUser();
   const runDir = mkdtempSync(join(tmpdir(), 'es-scaler-real-'));
   if (runAs) chownSync(runDir, runAs.uid, runAs.gid); // ES refuses to run as root: it runs as nobody
+  let distribution: Distribution;
+  try {
+    distribution = stageDistribution(fetched, runDir, runAs);
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
   const heap = opts.heap ?? process.env.ES_HEAP ?? '128m';
   const processes = new Map<string, EsNodeProcess>();
   let master: EsNodeProcess | undefined;
