@@ -2,6 +2,7 @@
 // (ReplicaAfterPrimaryActive, Filter, SameShard, Throttling, Awareness, ClusterRebalance, ConcurrentRebalance).
 import { describeRouting, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
 import { buildFilters, describeFilters, matchesNode } from './node-filters.js';
+import { nodeShutdown } from './node-shutdown.js';
 import { tokens } from './patterns.js';
 import type { ClusterSettings } from './settings.js';
 
@@ -45,6 +46,7 @@ export function canAllocate(view: AllocationView, copy: ShardCopy, node: EsNode)
   return [
     replicaAfterPrimaryActive(view, copy),
     filter(view, node),
+    nodeShutdown(view, node),
     sameShard(view, copy, node),
     throttling(view, copy, node),
     awareness(view, copy, node, true),
@@ -53,7 +55,7 @@ export function canAllocate(view: AllocationView, copy: ShardCopy, node: EsNode)
 
 /** Decisions for `copy` staying on its current node (the deciders that override canRemain). */
 export function canRemain(view: AllocationView, copy: ShardCopy, node: EsNode): Decision[] {
-  return [filter(view, node), awareness(view, copy, node, false)];
+  return [filter(view, node), nodeShutdown(view, node), awareness(view, copy, node, false)];
 }
 
 /** Cluster-wide rebalancing gates. */

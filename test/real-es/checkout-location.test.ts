@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { availability, fetchDistribution, insideCheckout, stageDistribution } from '../../src/sandbox/real-nodes/distribution.js';
+import { ENGINE_MATRIX } from '../../src/sandbox/real-nodes/engines.js';
 import { unprivilegedUser } from '../../src/sandbox/real-nodes/node-process.js';
 
 describe('real Elasticsearch: the tests run wherever the checkout lives (issue 9, item 13)', function () {
@@ -15,9 +16,10 @@ describe('real Elasticsearch: the tests run wherever the checkout lives (issue 9
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('a distribution cached inside a directory only root can enter is staged where the node user can run it', async function () {
-    const can = await availability();
+    const engine = ENGINE_MATRIX[0]!;
+    const can = await availability(engine);
     if (!can.ok) this.skip(); // the tier's own banner says why
-    const fetched = await fetchDistribution();
+    const fetched = await fetchDistribution(engine);
     // the cache as it is in a fresh clone inside `mktemp -d`: behind a parent of mode 0700
     const closed = mkdtempSync(join(tmpdir(), 'es-scaler-closed-'));
     dirs.push(closed);
