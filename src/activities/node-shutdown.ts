@@ -59,8 +59,16 @@ async function nodeIdOf(client: Client, node: string): Promise<string> {
 }
 
 async function statusOf(client: Client, nodeId?: string): Promise<ShutdownRecord[]> {
-  const response = (await client.shutdown.getNode(nodeId ? { node_id: nodeId } : {})) as unknown as { nodes: RawStatus[] };
-  return response.nodes.map(toRecord);
+  const response = (await client.shutdown.getNode(nodeId ? { node_id: nodeId } : {})) as unknown as { nodes: unknown };
+  // without the x-pack-shutdown module, Elasticsearch routes GET _nodes/shutdown to nodes info: `nodes` is then an object
+  if (!Array.isArray(response.nodes)) {
+    throw ApplicationFailure.nonRetryable(
+      'drainMethod: this cluster has no node-shutdown API (GET _nodes/shutdown was answered as a nodes-info request; ' +
+        'the x-pack-shutdown module is missing); use drainMethod: exclude',
+      'NodeShutdownUnavailable',
+    );
+  }
+  return (response.nodes as RawStatus[]).map(toRecord);
 }
 
 export function createNodeShutdownActivities(connections: ClusterConnections) {

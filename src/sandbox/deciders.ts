@@ -1,5 +1,5 @@
 // The allocation deciders the sandbox models, with Elasticsearch's decider names, rules and explanation texts
-// (ReplicaAfterPrimaryActive, Filter, SameShard, Throttling, Awareness, ClusterRebalance, ConcurrentRebalance).
+// (ReplicaAfterPrimaryActive, Filter, NodeShutdown (node-shutdown.ts), SameShard, Throttling, Awareness, ClusterRebalance, ConcurrentRebalance).
 import { describeRouting, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
 import { buildFilters, describeFilters, matchesNode } from './node-filters.js';
 import { nodeShutdown } from './node-shutdown.js';
