@@ -2,11 +2,12 @@
 // mounted files each time a client is asked for, so a rotated secret is picked up without a
 // restart; they never travel through workflow inputs or history.
 import { readFileSync } from 'node:fs';
-import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elasticsearch';
+import type { Client as ElasticsearchClient, ClientOptions } from '@elastic/elasticsearch';
 import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
 import { kubeConfigForServer } from '../util/kube-config.js';
+import { searchClient } from './search-client.js';
 import type { ClusterPolicy } from '../workflows/types.js';
 
 export interface KubernetesTarget {
@@ -51,15 +52,15 @@ export class ClusterConnections {
   }
 
   elasticsearch(cluster: string): ElasticsearchClient {
-    const { elasticsearch } = this.clusterConfig(cluster);
+    const { elasticsearch, engine } = this.clusterConfig(cluster);
     const options: ClientOptions = { node: elasticsearch.url, requestTimeout: 30_000 };
     if (elasticsearch.auth) options.auth = readAuth(elasticsearch.auth);
     if (elasticsearch.caFile) options.tls = { ca: readFileSync(elasticsearch.caFile, 'utf8') };
-    const fingerprint = JSON.stringify([options.auth, options.tls]);
+    const fingerprint = JSON.stringify([engine, options.auth, options.tls]);
     const cached = this.elasticsearchClients.get(cluster);
     if (cached?.fingerprint === fingerprint) return cached.client;
     void cached?.client.close();
-    const client = new ElasticsearchClient(options);
+    const client = searchClient(engine, options);
     this.elasticsearchClients.set(cluster, { fingerprint, client });
     return client;
   }

@@ -1,9 +1,10 @@
 // The allocation deciders the sandbox models, with Elasticsearch's decider names, rules and explanation texts
-// (ReplicaAfterPrimaryActive, Filter, SameShard, DiskThreshold, Throttling, ShardsLimit, Awareness, DataTier,
-// ClusterRebalance, ConcurrentRebalance).
+// (ReplicaAfterPrimaryActive, Filter, NodeShutdown (node-shutdown.ts), SameShard, DiskThreshold, Throttling, ShardsLimit,
+// Awareness, DataTier, ClusterRebalance, ConcurrentRebalance).
 import { diskCanAllocate, diskCanRemain, type DiskView } from './disk-threshold.js';
 import { describeRouting, isDataNode, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
 import { buildFilters, describeFilters, matchesNode } from './node-filters.js';
+import { nodeShutdown } from './node-shutdown.js';
 import { tokens } from './patterns.js';
 import type { ClusterSettings } from './settings.js';
 
@@ -49,6 +50,7 @@ export function canAllocate(view: AllocationView, copy: ShardCopy, node: EsNode)
   return [
     replicaAfterPrimaryActive(view, copy),
     filter(view, copy, node),
+    nodeShutdown(view, node),
     sameShard(view, copy, node),
     { decider: 'disk_threshold', ...diskCanAllocate(view, copy, node) },
     throttling(view, copy, node),
@@ -62,6 +64,7 @@ export function canAllocate(view: AllocationView, copy: ShardCopy, node: EsNode)
 export function canRemain(view: AllocationView, copy: ShardCopy, node: EsNode): Decision[] {
   return [
     filter(view, copy, node),
+    nodeShutdown(view, node),
     { decider: 'disk_threshold', ...diskCanRemain(view, node) },
     shardsLimit(view, copy, node, false),
     awareness(view, copy, node, false),

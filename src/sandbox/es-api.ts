@@ -4,6 +4,7 @@ import { formatBytes, renderCat, type CatColumn, type Cell } from './cat.js';
 import { EsException, esError, illegalArgument, indexNotFound } from './es-errors.js';
 import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
+import { shutdownApi } from './node-shutdown.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
 import { docsOf, isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
@@ -27,7 +28,12 @@ export interface EsApiOptions {
 export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
   const { cluster, timers } = opts;
   const api = new EsApi(cluster, timers);
+  const shutdown = shutdownApi(cluster);
   const router = new Router()
+    .on('GET', '/_nodes/shutdown', (r) => shutdown.get(r))
+    .on('GET', '/_nodes/:node/shutdown', (r) => shutdown.get(r))
+    .on('PUT', '/_nodes/:node/shutdown', (r) => shutdown.put(r))
+    .on('DELETE', '/_nodes/:node/shutdown', (r) => shutdown.delete(r))
     .on(['GET', 'HEAD'], '/', () => api.root())
     .on('GET', '/_cluster/health', (r) => api.health(r))
     .on('GET', '/_cluster/health/:index', (r) => api.health(r))
