@@ -1,4 +1,6 @@
 // startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
+// startSimulatedElasticsearch: the Elasticsearch half alone, for a world whose pods live elsewhere
+// (the real-Kubernetes tier: a real StatefulSet's pods join it as nodes).
 import { startEsApi } from './es-api.js';
 import { EsCluster, type ShardRow } from './es-cluster.js';
 import { Faults } from './faults.js';
@@ -60,6 +62,18 @@ function initialSettings(s: Scenario): { persistent: FlatSettings; transient: Fl
   return { persistent: { ...persistent, ...s.settings?.persistent }, transient: { ...s.settings?.transient } };
 }
 
+type ClusterViews = Pick<Sandbox, 'esNodes' | 'settings' | 'exclusions' | 'shards' | 'health'>;
+
+function clusterViews(cluster: EsCluster): ClusterViews {
+  return {
+    esNodes: () => cluster.dataNodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip })),
+    settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
+    exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
+    shards: () => cluster.shardRows(),
+    health: () => cluster.health().status,
+  };
+}
+
 export interface SandboxOptions {
   host?: string;
   /** Fixed ports (e.g. in docker-compose); free ones by default. */
@@ -104,11 +118,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
-      esNodes: () => cluster.dataNodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip })),
-      settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
-      exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
-      shards: () => cluster.shardRows(),
-      health: () => cluster.health().status,
+      ...clusterViews(cluster),
       requests,
       faults: {
         latency: (api, ms) => faults.latency(api, ms),
@@ -123,4 +133,52 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await shutdown();
     throw err;
   }
+}
+
+/** The simulated Elasticsearch cluster alone; its nodes come and go through `nodes`. */
+export interface SimulatedElasticsearch extends ClusterViews {
+  esUrl: string;
+  /** A pod that runs joins the cluster as a node named after it, in its zone; a stopped one leaves. */
+  nodes: NodeRuntime;
+  /** Creates the scenario's indices with every copy started, on the nodes present now. */
+  createIndices(): void;
+  requests: RecordedRequest[];
+  stallRelocations(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Uses the scenario's indices, awareness, settings and timings; its pods are someone else's. */
+export async function startSimulatedElasticsearch(
+  scenario: Scenario,
+  opts: Pick<SandboxOptions, 'host'> & { port?: number } = {},
+): Promise<SimulatedElasticsearch> {
+  const s = parseScenario(scenario);
+  const timers = new Timers();
+  const cluster = new EsCluster(new ClusterSettings(initialSettings(s)), { ...DEFAULT_TIMINGS, ...s.timings });
+  const faults = new Faults(timers, (on) => cluster.setStalled(on));
+  const requests: RecordedRequest[] = [];
+  cluster.start(timers);
+  let es: Awaited<ReturnType<typeof startEsApi>>;
+  try {
+    es = await startEsApi({ host: opts.host ?? '127.0.0.1', port: opts.port, cluster, faults, requests, timers });
+  } catch (err) {
+    timers.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    esUrl: es.url,
+    nodes: simulatedNodes(cluster),
+    createIndices: () => {
+      for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
+    },
+    ...clusterViews(cluster),
+    requests,
+    stallRelocations: (on) => faults.stallRelocations(on),
+    close: () =>
+      (closing ??= (async () => {
+        timers.close();
+        await es.close();
+      })()),
+  };
 }
