@@ -84,11 +84,16 @@ export class ClusterConnections {
   }
 }
 
-/** The worker's service account in a cluster, else KUBECONFIG / ~/.kube/config (optionally a context). */
+/**
+ * The worker's service account in a cluster, else KUBECONFIG / ~/.kube/config (optionally a context).
+ * ES_SCALER_SERVICEACCOUNT_ROOT, if set, is a folder that holds the service-account files under
+ * their usual path (var/run/secrets/kubernetes.io/serviceaccount/): for a worker that runs outside
+ * a pod with a pod's identity, as the real-Kubernetes tests do.
+ */
 function ambientKubeConfig(context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
   if (process.env.KUBERNETES_SERVICE_HOST) {
-    kubeConfig.loadFromCluster();
+    kubeConfig.loadFromCluster(process.env.ES_SCALER_SERVICEACCOUNT_ROOT ?? '');
   } else {
     kubeConfig.loadFromDefault();
     if (context) kubeConfig.setCurrentContext(context);
