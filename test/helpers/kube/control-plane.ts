@@ -42,6 +42,8 @@ export interface ControlPlane {
   startSeconds: number;
   /** Resident memory of every control-plane process, in bytes. */
   rssBytes(): number;
+  /** The process ids (each the leader of its own process group). */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubectl: bin.kubectl,
       startSeconds: (Date.now() - started) / 1000,
       rssBytes: () => components.reduce((sum, c) => sum + c.rssBytes(), 0),
+      pids: () => components.map((c) => c.child.pid!),
       stop,
     };
   } catch (err) {
