@@ -120,7 +120,7 @@ describe('real Kubernetes: the incident night and Kubernetes faults', function (
     await world.apps.deleteNamespacedStatefulSet({ name: world.statefulSet, namespace: world.namespace, propagationPolicy: 'Orphan' });
     world.es.stallRelocations(false);
 
-    const [record] = await world.finishedOperations(1, 60_000);
+    const [record] = await world.finishedOperations(1, 45_000);
     assert.equal(record!.outcome, 'failed', explain(world, record!.detail));
     assert.match(record!.detail, /es-data/);
     assert.match(record!.detail, /not ?found|404/i);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadYamlDocuments } from '../../src/deploy-check/manifests.js';
 import { grantedRbacRules, missingRules, ruleKey, unusedRules, type PolicyRuleLike, type RoleLike } from '../../src/deploy-check/rbac.js';
 import { scenarios } from '../../src/sandbox/scenario.js';
+import { eventually } from '../helpers/eventually.js';
 import { auditEventsOf, rulesUsed, serviceAccountUser } from '../helpers/kube/audit.js';
 import { DEPLOY_BASE, WORKER_SERVICE_ACCOUNT } from '../helpers/kube/deploy.js';
 import { controlPlaneForSuite } from '../helpers/kube/suite.js';
@@ -54,7 +55,14 @@ describe('real Kubernetes: RBAC of deploy/kubernetes/base, from the audit log', 
         const world = await startWorld({ scenario: EVEN_8, rolePatch: [{ op: 'replace', path: '/rules', value: withoutGrant(ruleIndex, verb) }] });
         await world.startWorkerProcess();
         await world.submit(7);
-        const [record] = await world.finishedOperations(1, 60_000);
+        const worker = serviceAccountUser(world.namespace, WORKER_SERVICE_ACCOUNT);
+        const [group, resource, subresource] = [rule.apiGroups![0]!, ...rule.resources![0]!.split('/')];
+        await eventually(`the API server to answer 403 to "${grant}"`, () =>
+          auditEventsOf(world.controlPlane.auditLog, worker).some(
+            (e) => e.responseStatus?.code === 403 && e.verb === verb && (e.objectRef?.apiGroup ?? '') === group && e.objectRef?.resource === resource && e.objectRef.subresource === subresource,
+          ),
+        );
+        const [record] = await world.finishedOperations(1, 45_000);
         assert.equal(record!.outcome, 'failed', record!.detail);
         assert.match(record!.detail, /403|forbidden/i);
         assert.match(record!.detail, new RegExp(`cannot ${verb} resource .{0,3}${rule.resources![0]!.replace('/', '\\/')}`));
