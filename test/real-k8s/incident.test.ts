@@ -74,7 +74,9 @@ describe('real Kubernetes: the incident night and Kubernetes faults', function (
   });
 
   it('K5: a concurrent writer on the StatefulSet makes the scale write answer 409; the worker retries and keeps their change', async () => {
-    const world = await startWorld({ scenario: EVEN_8 });
+    // 100 ms between the worker and the API server: its read-then-update of the scale subresource
+    // spans that long, so writes of others in between make the update conflict every time.
+    const world = await startWorld({ scenario: EVEN_8, apiLatencyMs: 100 });
     const worker = serviceAccountUser(world.namespace, WORKER_SERVICE_ACCOUNT);
     const scaleWrites = () =>
       auditEventsOf(world.controlPlane.auditLog, worker).filter(
@@ -83,31 +85,35 @@ describe('real Kubernetes: the incident night and Kubernetes faults', function (
     await world.startWorkerProcess();
     await holdDrainAt(world, 7);
 
-    // Another writer (a GitOps tool, a person) keeps annotating the StatefulSet: every write bumps
-    // its resourceVersion, so the worker's read-then-update of the scale subresource conflicts.
+    // Another writer (a GitOps tool, a person) keeps annotating the StatefulSet until the worker
+    // has met a conflict: every write bumps the StatefulSet's resourceVersion.
     const apps = world.controlPlane.admin.makeApiClient(AppsV1Api);
     let writes = 0;
-    let conflictSeen = false;
+    let stop = false;
     const writer = (async () => {
-      while (!conflictSeen && writes < 20_000) {
+      while (!stop) {
         await apps.patchNamespacedStatefulSet({
           name: world.statefulSet,
           namespace: world.namespace,
           body: [{ op: 'add', path: '/metadata/annotations', value: { 'example.com/writes': String(++writes) } }],
         });
-        if (writes % 20 === 0) conflictSeen = scaleWrites().some((e) => e.responseStatus?.code === 409);
       }
     })();
     world.es.stallRelocations(false);
-    await writer;
-    assert.ok(conflictSeen, `no 409 on the worker's scale write after ${writes} concurrent writes`);
+    try {
+      await eventually('the worker’s first scale write', () => scaleWrites().length > 0, 60_000, 20);
+    } finally {
+      stop = true;
+      await writer;
+    }
+    assert.equal(scaleWrites()[0]!.responseStatus?.code, 409, `the worker's scale write did not conflict (${writes} concurrent writes)`);
 
     const [record] = await world.finishedOperations(1, 120_000);
     assert.equal(record!.outcome, 'succeeded', explain(world, record!.detail));
     assert.equal(await world.replicas(), 7);
+    assert.ok(scaleWrites().some((e) => e.responseStatus?.code === 200), 'a later scale write succeeded');
     const set = await apps.readNamespacedStatefulSet({ name: world.statefulSet, namespace: world.namespace });
     assert.equal(set.metadata?.annotations?.['example.com/writes'], String(writes), 'the other writer’s change is kept');
-    assert.ok(scaleWrites().some((e) => e.responseStatus?.code === 200), 'a later scale write succeeded');
     await world.waitForPods(podNames(7));
     assert.deepEqual(await world.exclusions(), {});
   });

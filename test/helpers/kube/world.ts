@@ -21,6 +21,7 @@ import type { ControlPlane } from './control-plane.js';
 import { applyDeployBase, inClusterEnvironment, mountServiceAccount, type ApplyOptions } from './deploy.js';
 import { elasticsearchStatefulSet, isRunning, labelSelectorOf, placePods, type PodManagementPolicy } from './elasticsearch-statefulset.js';
 import { startTestKubelet, type TestKubelet } from './kubelet.js';
+import { startSlowLink } from './slow-link.js';
 
 export const KUBE_CLUSTER = 'production';
 
@@ -28,6 +29,8 @@ export interface KubeWorldOptions {
   scenario: Scenario;
   cluster?: Partial<ClusterInput>;
   podManagementPolicy?: PodManagementPolicy;
+  /** Network latency from the worker to the API server (each request arrives this much later). */
+  apiLatencyMs?: number;
   /** Changes to the Role of deploy/kubernetes/base for this world (the RBAC tests). */
   rolePatch?: ApplyOptions['rolePatch'];
 }
@@ -50,6 +53,7 @@ export class KubeWorld extends Harness {
   es!: SimulatedElasticsearch;
   kubelet!: TestKubelet;
   private serviceAccountRoot = '';
+  private workerEnvironment: NodeJS.ProcessEnv = {};
   private tempDir = '';
 
   private constructor(
@@ -102,6 +106,12 @@ export class KubeWorld extends Harness {
     this.tempDir = await mkdtemp(join(tmpdir(), 'es-scaler-kube-world-'));
     this.cleanups.push(() => rm(this.tempDir, { recursive: true, force: true }));
     this.serviceAccountRoot = await mountServiceAccount(cp, this.namespace, join(this.tempDir, 'pod'));
+    this.workerEnvironment = inClusterEnvironment(cp, this.serviceAccountRoot);
+    if (options.apiLatencyMs) {
+      const link = await startSlowLink(cp.host, cp.port, options.apiLatencyMs);
+      this.cleanups.push(() => link.close());
+      this.workerEnvironment.KUBERNETES_SERVICE_PORT = String(link.port);
+    }
   }
 
   /** The worker as a container of the Deployment would run it: in-cluster config, its ServiceAccount's token. */
@@ -113,7 +123,7 @@ export class KubeWorld extends Harness {
       clusters: { [KUBE_CLUSTER]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms` } },
     };
     await writeFile(configFile, stringify(file));
-    const worker = await WorkerProcess.spawn(configFile, inClusterEnvironment(this.controlPlane, this.serviceAccountRoot));
+    const worker = await WorkerProcess.spawn(configFile, this.workerEnvironment);
     this.workerProcess = worker;
     await worker.waitFor('worker polling');
     return worker;
