@@ -23,7 +23,9 @@ export class Component {
     const log = openSync(logFile, 'a');
     try {
       const child = spawn(binary, args, { cwd: dir, detached: true, stdio: ['ignore', log, log] });
-      const pid = child.pid!;
+      child.on('error', () => undefined); // a failed spawn shows as no pid, reported below
+      const pid = child.pid;
+      if (pid === undefined) throw new Error(`cannot start ${name} (${binary})`);
       runningGroups.add(pid);
       child.once('exit', () => runningGroups.delete(pid));
       return new Component(name, child, logFile);
