@@ -6,8 +6,10 @@ const MiB = 1024 * 1024;
 
 export function controlPlaneForSuite(): () => ControlPlane {
   let controlPlane: ControlPlane | undefined;
+  let startedAt = 0;
   before(async function () {
     this.timeout(40 * 60_000); // a cold build of the binaries takes about 10 minutes on 2 cores
+    startedAt = Date.now();
     controlPlane = await startControlPlane();
     console.log(
       `      [real-k8s] control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok) ` +
@@ -16,7 +18,8 @@ export function controlPlaneForSuite(): () => ControlPlane {
   });
   after(async () => {
     if (!controlPlane) return;
-    console.log(`      [real-k8s] control plane RSS at the end: ${(controlPlane.rssBytes() / MiB).toFixed(0)} MiB`);
+    const wallSeconds = ((Date.now() - startedAt) / 1000).toFixed(0);
+    console.log(`      [real-k8s] this file took ${wallSeconds} s; control plane RSS at the end: ${(controlPlane.rssBytes() / MiB).toFixed(0)} MiB`);
     await controlPlane.stop();
     controlPlane = undefined;
   });
