@@ -4,10 +4,12 @@
 //   2. the Temporal CLI (which embeds the dev server): an existing `temporal` on PATH wins,
 //      then the cached build in .cache/bin, else the pinned official CLI is built from its
 //      Go module. The chosen path is written to .cache/temporal-cli-path for the code to read.
+//   3. Helm 3 for the chart tests, the same way (scripts/helm.mjs, .cache/helm-path).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureHelm } from './helm.mjs';
 
 // Later tags carry replace directives that `go install` refuses.
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -72,3 +74,4 @@ mkdirSync(cacheDir, { recursive: true });
 writeFileSync(join(cacheDir, 'temporal-cli-path'), cli.path);
 const version = execFileSync(cli.path, ['--version'], { encoding: 'utf8' }).trim();
 log(`Temporal CLI: ${cli.path} (${cli.source}; ${version})`);
+ensureHelm(log);

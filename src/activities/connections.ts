@@ -3,7 +3,7 @@
 // restart; they never travel through workflow inputs or history.
 import { readFileSync } from 'node:fs';
 import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elasticsearch';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
 import { kubeConfigForServer } from '../util/kube-config.js';
@@ -12,6 +12,7 @@ import type { ClusterPolicy } from '../workflows/types.js';
 export interface KubernetesTarget {
   apps: AppsV1Api;
   core: CoreV1Api;
+  events: EventsV1Api;
   namespace: string;
   statefulSet: string;
 }
@@ -67,10 +68,14 @@ export class ClusterConnections {
     const cached = this.kubernetesClients.get(cluster);
     if (cached) return cached;
     const { kubernetes } = this.clusterConfig(cluster);
-    const kubeConfig = kubernetes.apiServer ? kubeConfigForServer(kubernetes.apiServer, cluster) : ambientKubeConfig(kubernetes.context);
+    const kubeConfig = kubernetes.apiServer
+      ? kubeConfigForServer(kubernetes.apiServer, { tokenFile: kubernetes.tokenFile! }, { name: cluster, caFile: kubernetes.caFile })
+      : ambientKubeConfig(kubernetes.context);
+    requireCredentials(kubeConfig, cluster);
     const target = {
       apps: kubeConfig.makeApiClient(AppsV1Api),
       core: kubeConfig.makeApiClient(CoreV1Api),
+      events: kubeConfig.makeApiClient(EventsV1Api),
       namespace: kubernetes.namespace,
       statefulSet: kubernetes.statefulSet,
     };
@@ -85,20 +90,42 @@ export class ClusterConnections {
 }
 
 /**
- * The worker's service account in a cluster, else KUBECONFIG / ~/.kube/config (optionally a context).
+ * A named kubeconfig context always wins (KUBECONFIG / ~/.kube/config), also inside a cluster:
+ * it names another cluster than the one the worker runs in. Without one: the worker's service
+ * account in a cluster, else the kubeconfig's current context.
  * ES_SCALER_SERVICEACCOUNT_ROOT, if set, is a folder that holds the service-account files under
  * their usual path (var/run/secrets/kubernetes.io/serviceaccount/): for a worker that runs outside
  * a pod with a pod's identity, as the real-Kubernetes tests do.
  */
 function ambientKubeConfig(context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
-  if (process.env.KUBERNETES_SERVICE_HOST) {
+  if (context) {
+    kubeConfig.loadFromDefault();
+    if (!kubeConfig.getContextObject(context)) {
+      throw ApplicationFailure.nonRetryable(
+        `kubernetes.context: no context "${context}" in the worker's kubeconfig (has: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`,
+        'BadKubernetesContext',
+      );
+    }
+    kubeConfig.setCurrentContext(context);
+  } else if (process.env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromCluster(process.env.ES_SCALER_SERVICEACCOUNT_ROOT ?? '');
   } else {
     kubeConfig.loadFromDefault();
-    if (context) kubeConfig.setCurrentContext(context);
   }
   return kubeConfig;
+}
+
+/** es-scaler never talks to an API server anonymously: a user without any credential is a config error. */
+function requireCredentials(kubeConfig: KubeConfig, cluster: string): void {
+  const user = kubeConfig.getCurrentUser();
+  const hasCredential = !!user && !!(user.token || user.authProvider || user.exec || user.certData || user.certFile || user.username);
+  if (!hasCredential) {
+    throw ApplicationFailure.nonRetryable(
+      `kubernetes: no credentials for cluster "${cluster}" (context "${kubeConfig.getCurrentContext()}" has a user without token, certificate or exec plugin); es-scaler never connects anonymously`,
+      'MissingCredentials',
+    );
+  }
 }
 
 type AuthRef = NonNullable<ClusterConfig['elasticsearch']['auth']>;

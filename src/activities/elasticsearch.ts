@@ -1,22 +1,33 @@
 // Elasticsearch I/O: reading allocation state, editing exclusion lists, watching drains and joins.
 // Every function is idempotent and safe to retry.
 import type { Client } from '@elastic/elasticsearch';
+import { drainVerdict, type DrainPoll } from '../domain/drain-safety.js';
 import {
   addEntryBody,
   effectiveExclusions,
+  parseList,
   removeEntryBody,
+  scopeHolds,
+  scopeInForce,
   type ClusterSettings,
   type ExclusionEntry,
   type SettingsBody,
+  type SettingsScope,
 } from '../domain/exclusion-list.js';
 import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
-import type { NodeView, ShardCopy } from '../domain/zone-preflight.js';
+import { excludedNodeNames } from '../domain/drain-sequence.js';
+import { preflightDrain, type NodeView, type PreflightResult, type ShardCopy } from '../domain/zone-preflight.js';
+import { explainReasons, type AllocationExplanation } from './allocation-explain.js';
 import type { ClusterConnections } from './connections.js';
 import { watch } from './polling.js';
-import type { AllocationState, DrainPoll, StuckShardExplanation } from '../workflows/types.js';
+import type { AllocationState, StuckShardExplanation } from '../workflows/types.js';
 
 const AWARENESS_ATTRIBUTES = 'cluster.routing.allocation.awareness.attributes';
 const FORCED_VALUES = /^cluster\.routing\.allocation\.awareness\.force\.(.+)\.values$/;
+/** The `_cat/shards` columns es-scaler reads; nothing else is transferred. */
+const SHARD_COLUMNS = 'index,shard,prirep,state,node';
+/** How often an exclusion edit is re-applied when another writer's concurrent PUT undid it. */
+const EDIT_ATTEMPTS = 3;
 
 interface CatShard {
   index?: string;
@@ -32,72 +43,114 @@ export interface WatchRequest {
   returnAfterMs: number;
 }
 
+/** What an exclusion edit did: whether it wrote, where the entry lives, and any concurrent writer it noticed. */
+export interface ExclusionEdit {
+  changed: boolean;
+  scope: SettingsScope;
+  /** Set when another writer changed the same list around our write; our intent was re-applied. */
+  conflict?: string;
+}
+
 export function createElasticsearchActivities(connections: ClusterConnections) {
   const es = (cluster: string) => connections.elasticsearch(cluster);
 
   return {
+    /** The whole allocation picture, for `es-scaler plan` (not called by the workflows: its size grows with the shards). */
     async readAllocationState(cluster: string): Promise<AllocationState> {
       const client = es(cluster);
-      const [settings, nodes, shards, health] = await Promise.all([
-        readSettings(client),
-        readNodes(client),
-        client.cat.shards({ format: 'json' }) as Promise<CatShard[]>,
-        client.cluster.health(),
-      ]);
-      return {
-        nodes,
-        shards: shardCopies(shards),
-        exclusions: effectiveExclusions(settings),
-        awareness: awarenessOf(settings),
-        health: health.status.toLowerCase() as ClusterHealth,
-      };
+      const [settings, nodes, shards, health] = await Promise.all([readSettings(client), readNodes(client), readShards(client), client.cluster.health()]);
+      return { nodes, shards, exclusions: effectiveExclusions(settings), awareness: awarenessOf(settings), health: health.status.toLowerCase() as ClusterHealth };
     },
 
-    async addExclusion(cluster: string, entry: ExclusionEntry): Promise<{ changed: boolean }> {
+    /** The exclusions in force and the cluster's health: small, whatever the cluster's size. */
+    async readExclusionsAndHealth(cluster: string): Promise<{ exclusions: Record<string, string[]>; health: ClusterHealth }> {
       const client = es(cluster);
-      return putIfNeeded(client, addEntryBody(await readSettings(client), entry.attribute, entry.value));
+      const [settings, health] = await Promise.all([readSettings(client), client.cluster.health()]);
+      return { exclusions: effectiveExclusions(settings), health: health.status.toLowerCase() as ClusterHealth };
     },
 
-    async removeExclusion(cluster: string, entry: ExclusionEntry): Promise<{ changed: boolean }> {
+    /** The zone pre-flight of one node, computed here so only its verdict enters workflow history. */
+    async preflightNode(cluster: string, node: string): Promise<PreflightResult & { exclusions: Record<string, string[]>; nodeIp?: string }> {
       const client = es(cluster);
-      return putIfNeeded(client, removeEntryBody(await readSettings(client), entry.attribute, entry.value));
+      const [settings, nodes, shards] = await Promise.all([readSettings(client), readNodes(client), readShards(client)]);
+      const exclusions = effectiveExclusions(settings);
+      const result = preflightDrain({ node, nodes, shards, awareness: awarenessOf(settings), excludedNodes: excludedNodeNames(nodes, exclusions) });
+      return { ...result, exclusions, nodeIp: nodes.find((n) => n.name === node)?.ip };
     },
 
-    /** Polls the shards left on `node` until their number differs from `lastShardsLeft`. */
-    async watchDrain(request: WatchRequest & { node: string; lastShardsLeft?: number }): Promise<DrainPoll> {
-      const client = es(request.cluster);
-      return watch({
-        ...request,
-        poll: async () => shardsOnNode((await client.cat.shards({ format: 'json' })) as CatShard[], request.node),
-        worthReporting: (poll) => poll.shardsLeft !== request.lastShardsLeft || poll.shardsLeft === 0,
+    async addExclusion(cluster: string, entry: ExclusionEntry): Promise<ExclusionEdit> {
+      return editExclusions(es(cluster), entry, (settings) => ({ scope: scopeInForce(settings, entry.attribute), body: addEntryBody(settings, entry.attribute, entry.value), present: true }));
+    },
+
+    /** Removes `entry` from `scope` (where the operation added it) or, when unknown, from the list in force. */
+    async removeExclusion(cluster: string, entry: ExclusionEntry, scope?: SettingsScope): Promise<ExclusionEdit> {
+      return editExclusions(es(cluster), entry, (settings) => {
+        const where = scope ?? scopeInForce(settings, entry.attribute);
+        return { scope: where, body: removeEntryBody(settings, entry.attribute, entry.value, where), present: false };
       });
     },
 
-    /** Asks Elasticsearch why the shards on `node` stay: _cluster/allocation/explain on one of them. */
+    /**
+     * Polls the drain of `node` until its verdict changes from `last` (or it is drained). Drained
+     * means the data is safe elsewhere (F7): the node is still in the cluster, holds no copy, and
+     * no copy anywhere is unassigned (one that may have been on it, the way ECK counts them).
+     */
+    async watchDrain(request: WatchRequest & { node: string; last?: DrainPoll; entry?: ExclusionEntry }): Promise<DrainPoll> {
+      const client = es(request.cluster);
+      return watch({
+        ...request,
+        poll: () => readDrain(client, request.node, request.entry),
+        worthReporting: (poll) => poll.drained || poll.entryInForce === false || drainChanged(poll, request.last),
+      });
+    },
+
+    /** The drain verdict now, in one read: the shrink's last check before it writes. */
+    async readDrain(cluster: string, node: string): Promise<DrainPoll> {
+      return readDrain(es(cluster), node);
+    },
+
+    /**
+     * Asks Elasticsearch why a drain does not finish: _cluster/allocation/explain on a copy still on
+     * `node`, or else on an unassigned copy (a drain also waits for those).
+     */
     async explainStuckShards(cluster: string, node: string): Promise<StuckShardExplanation> {
       const client = es(cluster);
-      const copy = shardCopies((await client.cat.shards({ format: 'json' })) as CatShard[]).find((s) => s.node === node);
-      if (!copy) return { stuck: false, reasons: [] };
+      const rows = (await client.cat.shards({ format: 'json', h: SHARD_COLUMNS })) as CatShard[];
+      const onNode = rows.find((row) => holderOf(row) === node);
+      const unassigned = rows.find((row) => row.state === 'UNASSIGNED');
+      const row = onNode ?? unassigned;
+      if (!row?.index || row.shard === undefined) return { stuck: false, reasons: [] };
       const explanation = await client.cluster.allocationExplain({
-        index: copy.index,
-        shard: copy.shard,
-        primary: copy.primary,
-        current_node: node,
+        index: row.index,
+        shard: Number(row.shard),
+        primary: row.prirep === 'p',
+        ...(onNode && { current_node: node }),
       });
       return explainReasons(explanation as unknown as AllocationExplanation);
     },
 
-    /** Polls until `names` are all present in (or all gone from) the cluster; reports the count so far. */
-    async watchNodes(request: WatchRequest & { names: string[]; present: boolean; lastMatching?: number }): Promise<{ matching: number }> {
+    /**
+     * Polls until `names` are all present in (or all gone from) the cluster; reports the count so far.
+     * `ignoreIds` are node ids of an earlier incarnation (a pod with the same name still leaving):
+     * such a node does not count as joined.
+     */
+    async watchNodes(request: WatchRequest & { names: string[]; present: boolean; lastMatching?: number; ignoreIds?: string[] }): Promise<{ matching: number }> {
       const client = es(request.cluster);
+      const ignored = new Set(request.ignoreIds ?? []);
       return watch({
         ...request,
         poll: async () => {
-          const inCluster = new Set((await readNodes(client)).map((n) => n.name));
+          const inCluster = new Set((await readNodes(client)).filter((n) => !ignored.has(n.id)).map((n) => n.name));
           return { matching: request.names.filter((name) => inCluster.has(name) === request.present).length };
         },
         worthReporting: ({ matching }) => matching !== request.lastMatching || matching === request.names.length,
       });
+    },
+
+    /** The ids of the nodes named `names` now in the cluster. */
+    async nodeIds(cluster: string, names: string[]): Promise<string[]> {
+      const wanted = new Set(names);
+      return (await readNodes(es(cluster))).filter((n) => wanted.has(n.name)).map((n) => n.id);
     },
 
     async watchHealth(request: WatchRequest & { atLeast: ClusterHealth }): Promise<{ health: ClusterHealth }> {
@@ -109,6 +162,55 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
       });
     },
   };
+}
+
+/**
+ * Read, write, read again. Elasticsearch has no compare-and-set on cluster settings, so the read
+ * sits right before the write (nothing in between), and the read after it checks that our intent
+ * held: if another writer's PUT, based on an older read, undid our edit, it is re-applied on the
+ * list as it is now (keeping their entries) and the conflict is reported.
+ */
+async function editExclusions(
+  client: Client,
+  entry: ExclusionEntry,
+  plan: (settings: ClusterSettings) => { scope: SettingsScope; body: SettingsBody | undefined; present: boolean },
+): Promise<ExclusionEdit> {
+  let changed = false;
+  let conflict: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const { scope, body, present } = plan(await readSettings(client));
+    if (body) {
+      await client.cluster.putSettings(body as Parameters<Client['cluster']['putSettings']>[0]);
+      changed = true;
+    }
+    const after = await readSettings(client);
+    if (scopeHolds(after, entry.attribute, entry.value, scope) === present) return { changed, scope, ...(conflict && { conflict }) };
+    conflict = `another writer changed ${scope} cluster.routing.allocation.exclude.${entry.attribute} at the same time and undid our ${present ? 'addition' : 'removal'} of ${entry.value}; re-applied on the list as it is now`;
+    if (attempt >= EDIT_ATTEMPTS) throw new Error(`${conflict} ${attempt} times; giving up for now (the activity is retried)`);
+  }
+}
+
+/** One look at a drain; with `entry`, also whether that exclusion is still in force (another writer may have dropped it). */
+async function readDrain(client: Client, node: string, entry?: ExclusionEntry): Promise<DrainPoll> {
+  const [rows, nodes, health, settings] = await Promise.all([
+    client.cat.shards({ format: 'json', h: SHARD_COLUMNS }) as Promise<CatShard[]>,
+    client.cat.nodes({ format: 'json', h: 'name' }) as Promise<{ name?: string }[]>,
+    client.cluster.health(),
+    entry ? readSettings(client) : undefined,
+  ]);
+  const onNode = rows.filter((row) => holderOf(row) === node);
+  const verdict = drainVerdict({
+    nodePresent: nodes.some((n) => n.name === node),
+    shardsLeft: onNode.length,
+    relocating: onNode.filter((row) => row.state === 'RELOCATING').length,
+    unassigned: health.unassigned_shards,
+  });
+  if (!entry || !settings) return verdict;
+  return { ...verdict, entryInForce: effectiveExclusions(settings)[entry.attribute]?.includes(entry.value) ?? false };
+}
+
+function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {
+  return !last || poll.shardsLeft !== last.shardsLeft || poll.unassigned !== last.unassigned || poll.nodePresent !== last.nodePresent;
 }
 
 /** `GET _cluster/settings`, flat, every value a string. */
@@ -124,19 +226,19 @@ function flatStrings(settings: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
-async function putIfNeeded(client: Client, body: SettingsBody | undefined): Promise<{ changed: boolean }> {
-  if (!body) return { changed: false };
-  await client.cluster.putSettings(body as Parameters<Client['cluster']['putSettings']>[0]);
-  return { changed: true };
-}
-
-async function readNodes(client: Client): Promise<NodeView[]> {
-  const info = await client.nodes.info();
-  return Object.values(info.nodes).map((node) => ({
+async function readNodes(client: Client): Promise<(NodeView & { id: string })[]> {
+  const info = await client.nodes.info({ filter_path: 'nodes.*.name,nodes.*.ip,nodes.*.attributes,nodes.*.roles' });
+  return Object.entries(info.nodes ?? {}).map(([id, node]) => ({
+    id,
     name: node.name,
     ip: node.ip,
     attributes: (node.attributes ?? {}) as Record<string, string>,
+    ...(node.roles && { roles: node.roles as string[] }),
   }));
+}
+
+async function readShards(client: Client): Promise<ShardCopy[]> {
+  return shardCopies((await client.cat.shards({ format: 'json', h: SHARD_COLUMNS })) as CatShard[]);
 }
 
 function awarenessOf(settings: ClusterSettings) {
@@ -144,13 +246,9 @@ function awarenessOf(settings: ClusterSettings) {
   const forcedValues: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(effective)) {
     const match = FORCED_VALUES.exec(key);
-    if (match) forcedValues[match[1]!] = splitList(value);
+    if (match) forcedValues[match[1]!] = parseList(value);
   }
-  return { attributes: splitList(effective[AWARENESS_ATTRIBUTES]), forcedValues };
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return { attributes: parseList(effective[AWARENESS_ATTRIBUTES]), forcedValues };
 }
 
 /** `_cat/shards` prints a relocating copy's node as "source -> ip id target". */
@@ -166,34 +264,4 @@ function shardCopies(rows: CatShard[]): ShardCopy[] {
     if (!node || !row.index || row.shard === undefined) return [];
     return [{ index: row.index, shard: Number(row.shard), primary: row.prirep === 'p', node, copies: copies.get(`${row.index}/${row.shard}`)! }];
   });
-}
-
-function shardsOnNode(rows: CatShard[], node: string): DrainPoll {
-  const onNode = rows.filter((row) => holderOf(row) === node);
-  return { shardsLeft: onNode.length, relocating: onNode.filter((row) => row.state === 'RELOCATING').length };
-}
-
-interface DeciderDecision {
-  decider: string;
-  decision: string;
-  explanation: string;
-}
-
-interface AllocationExplanation {
-  can_remain_on_current_node?: string;
-  can_remain_decisions?: DeciderDecision[];
-  can_move_to_other_node?: string;
-  move_explanation?: string;
-  node_allocation_decisions?: { node_name: string; deciders?: DeciderDecision[] }[];
-}
-
-/** The distinct NO decisions, as "[decider] explanation", most telling first. */
-function explainReasons(explanation: AllocationExplanation): StuckShardExplanation {
-  const reasons = new Set<string>();
-  if (explanation.move_explanation) reasons.add(explanation.move_explanation);
-  for (const d of explanation.can_remain_decisions ?? []) if (d.decision === 'NO') reasons.add(`[${d.decider}] ${d.explanation}`);
-  for (const node of explanation.node_allocation_decisions ?? []) {
-    for (const d of node.deciders ?? []) if (d.decision === 'NO') reasons.add(`[${d.decider}] ${d.explanation}`);
-  }
-  return { stuck: explanation.can_move_to_other_node === 'no', reasons: [...reasons] };
 }

@@ -3,13 +3,21 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import { ClusterConnections } from './connections.js';
 import { createElasticsearchActivities } from './elasticsearch.js';
+import { createEventActivities } from './events.js';
 import { createKubernetesActivities } from './kubernetes.js';
+import { createShrinkActivities } from './shrink.js';
+import { createStaleExclusionActivities } from './stale-exclusions.js';
 import { createTemporalActivities } from './temporal.js';
 
 export function createActivities(deps: { client: Client; config: Config; connections: ClusterConnections }) {
+  const elasticsearch = createElasticsearchActivities(deps.connections);
+  const kubernetes = createKubernetesActivities(deps.connections);
   return {
-    ...createElasticsearchActivities(deps.connections),
-    ...createKubernetesActivities(deps.connections),
+    ...elasticsearch,
+    ...kubernetes,
+    ...createShrinkActivities(deps.connections, elasticsearch),
+    ...createStaleExclusionActivities(deps.connections, elasticsearch, kubernetes),
+    ...createEventActivities(deps.connections),
     ...createTemporalActivities(deps),
   };
 }

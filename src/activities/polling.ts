@@ -1,11 +1,16 @@
 // The one wait loop of every waiting activity: poll, heartbeat the progress, sleep in a way that
 // a cancellation interrupts (F2), and hand control back to the workflow when the picture changes
 // or `returnAfterMs` has passed, so the workflow's status stays current.
+//
+// Between two polls there is always a full poll interval, also across calls: an unchanged
+// observation is returned only after the sleep that follows it, so a caller that asks again at
+// once polls on schedule, whatever the interval and `returnAfterMs` (F9: a poll interval longer
+// than `returnAfterMs` must never turn into a busy loop).
 import { Context } from '@temporalio/activity';
 
 export interface WatchOptions<T> {
   pollIntervalMs: number;
-  /** Return at the latest after this long, even without a change. */
+  /** Return at the latest after this long (or one poll interval, if that is longer), even without a change. */
   returnAfterMs: number;
   poll: () => Promise<T>;
   /** True when the workflow should hear about this poll now. */
@@ -18,7 +23,8 @@ export async function watch<T>({ pollIntervalMs, returnAfterMs, poll, worthRepor
   for (;;) {
     const observation = await poll();
     context.heartbeat(observation);
-    if (worthReporting(observation) || Date.now() + pollIntervalMs > deadline) return observation;
+    if (worthReporting(observation)) return observation;
     await context.sleep(pollIntervalMs);
+    if (Date.now() >= deadline) return observation;
   }
 }

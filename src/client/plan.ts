@@ -7,10 +7,11 @@ import { createElasticsearchActivities } from '../activities/elasticsearch.js';
 import { createKubernetesActivities } from '../activities/kubernetes.js';
 import type { Config } from '../config/schema.js';
 import { excludedNodeNames, predictDrainSequence, type DrainStop, type PredictedDrain } from '../domain/drain-sequence.js';
-import { formatEntry, isLeftoverOf, listEntries } from '../domain/exclusion-list.js';
+import { formatEntry, isSweepable, listEntries, namedPod } from '../domain/exclusion-list.js';
 import type { ClusterHealth } from '../domain/health.js';
 import { InputError } from '../domain/input-error.js';
 import { podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
+import { listStatefulSetPods } from './pods.js';
 import { clusterConfigOf, clusterWorkflowIdOf } from './submit-target.js';
 
 export interface PlannedExclusion {
@@ -53,14 +54,16 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
     const es = createElasticsearchActivities(connections);
     const [current, pods, state, running] = await Promise.all([
       k8s.readReplicas(cluster),
-      k8s.listPods(cluster),
+      listStatefulSetPods(connections.kubernetes(cluster)),
       es.readAllocationState(cluster),
       runningOperation(temporal, clusterWorkflowIdOf(config, cluster)),
     ]);
 
     const exclusions = listEntries(state.exclusions).map((entry) => {
       const stale = running && 'workflowId' in running ? undefined : true;
-      const swept = stale === true && clusterConfig.sweepStaleExclusions && isLeftoverOf(statefulSet, entry);
+      const pod = namedPod(statefulSet, entry);
+      const podGone = pod !== undefined && !pods.some((p) => p.name === pod);
+      const swept = stale === true && clusterConfig.sweepStaleExclusions && isSweepable(entry, { recorded: [], podGone });
       return { entry, planned: { entry: formatEntry(entry), stale, swept } };
     });
     const remaining: Record<string, string[]> = {};

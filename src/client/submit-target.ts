@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../domain/input-error.js';
 import { replicasProblem } from '../domain/scale-plan.js';
-import { clusterWorkflowId } from '../workflows/ids.js';
+import { clusterWorkflowId } from '../domain/cluster-identity.js';
 import { setTargetSignal } from '../workflows/messages.js';
 import { EsClusterKey } from '../workflows/search-attributes.js';
 import type { ClusterWorkflowInput, TargetRequest } from '../workflows/types.js';
@@ -25,8 +25,7 @@ export function clusterConfigOf(config: Config, cluster: string) {
 }
 
 export function clusterWorkflowIdOf(config: Config, cluster: string): string {
-  const { kubernetes } = clusterConfigOf(config, cluster);
-  return clusterWorkflowId(kubernetes.namespace, kubernetes.statefulSet);
+  return clusterWorkflowId(clusterConfigOf(config, cluster).kubernetes);
 }
 
 /** Validates the request against the cluster's guards; throws InputError naming the field. */

@@ -1,10 +1,13 @@
 // The es-scaler config file: clusters, their guards and their schedules. One file is the single
 // source of truth (F5); every schedule of a cluster obeys the cluster's minReplicas/maxReplicas.
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { cronSpecProblem } from './cron.js';
+import { clusterWorkflowId } from '../domain/cluster-identity.js';
+import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
 
-const duration = (fallback: string) =>
+/** A duration within [min, max]: every accepted value must work (F9), so the range is checked here. */
+const duration = (fallback: string, bounds: { min: number; max: number }) =>
   z
     .string()
     .default(fallback)
@@ -14,10 +17,22 @@ const duration = (fallback: string) =>
         ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "15m" or "1h", found "${text}"` });
         return z.NEVER;
       }
+      if (ms < bounds.min || ms > bounds.max) {
+        ctx.addIssue({ code: 'custom', message: `expected between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}, found "${text}"` });
+        return z.NEVER;
+      }
       return ms;
     });
 
-const replicaCount = z.number().int().min(0);
+const replicaCount = z.number().int().min(0).max(MAX_REPLICAS);
+
+/** An http(s) URL without credentials in it: secrets are referenced (auth), never written inline. */
+const serviceUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).superRefine((url, ctx) => {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed && (parsed.username || parsed.password)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a URL without credentials: reference them under auth (apiKeyEnv, usernameEnv+passwordEnv, ...)' });
+  }
+});
 
 const k8sName = z
   .string()
@@ -55,14 +70,30 @@ const clusterSchema = z
       .object({
         namespace: k8sName,
         statefulSet: k8sName,
-        /** API server URL; without it the worker uses its in-cluster service account or KUBECONFIG. */
-        apiServer: z.url().optional(),
-        context: z.string().optional(),
+        /**
+         * An API server URL with a bearer token file (and optionally its CA). Without it the worker
+         * uses its in-cluster service account, or KUBECONFIG with `context`.
+         */
+        apiServer: serviceUrl.optional(),
+        tokenFile: z.string().min(1).optional(),
+        caFile: z.string().min(1).optional(),
+        context: z.string().min(1).optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((k, ctx) => {
+        if (k.apiServer && !k.tokenFile) {
+          ctx.addIssue({ code: 'custom', path: ['tokenFile'], message: 'expected a token file with apiServer: es-scaler never talks to an API server without credentials' });
+        }
+        if (!k.apiServer && (k.tokenFile || k.caFile)) {
+          ctx.addIssue({ code: 'custom', path: [k.tokenFile ? 'tokenFile' : 'caFile'], message: 'only used with apiServer; set apiServer too, or remove it' });
+        }
+        if (k.apiServer && k.context) {
+          ctx.addIssue({ code: 'custom', path: ['context'], message: 'expected either apiServer (with tokenFile) or a kubeconfig context, not both' });
+        }
+      }),
     elasticsearch: z
       .object({
-        url: z.url(),
+        url: serviceUrl,
         auth: elasticsearchAuth.optional(),
         caFile: z.string().optional(),
       })
@@ -74,12 +105,19 @@ const clusterSchema = z
     awarenessPolicy: z.enum(['refuse', 'allow']).default('refuse'),
     /** Remove unowned exclusions of this StatefulSet's pods at the start of an operation. */
     sweepStaleExclusions: z.boolean().default(false),
-    pollInterval: duration('10s'),
-    stallAfter: duration('15m'),
+    pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
+    stallAfter: duration('15m', STALL_AFTER_BOUNDS),
     schedules: z.array(scheduleSchema).default([]),
   })
   .strict()
   .superRefine((cluster, ctx) => {
+    if (cluster.stallAfter < 2 * cluster.pollInterval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stallAfter'],
+        message: `expected at least twice pollInterval (${formatDuration(2 * cluster.pollInterval)}) so a stall is seen over more than one poll, found ${formatDuration(cluster.stallAfter)}`,
+      });
+    }
     if (cluster.minReplicas > cluster.maxReplicas) {
       ctx.addIssue({
         code: 'custom',
@@ -111,21 +149,39 @@ export const configSchema = z
       })
       .strict()
       .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'es-scaler' }),
-    clusters: z.record(k8sName, clusterSchema).refine((clusters) => Object.keys(clusters).length > 0, {
-      message: 'expected at least one cluster',
-    }),
+    clusters: z
+      .record(k8sName, clusterSchema)
+      .refine((clusters) => Object.keys(clusters).length > 0, { message: 'expected at least one cluster' })
+      .superRefine((clusters, ctx) => {
+        const seen = new Map<string, string>();
+        for (const [name, cluster] of Object.entries(clusters)) {
+          if (cluster.kubernetes.apiServer && !URL.canParse(cluster.kubernetes.apiServer)) continue; // reported on the field
+          const key = clusterWorkflowId(cluster.kubernetes);
+          const first = seen.get(key);
+          if (first) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name, 'kubernetes'],
+              message: `the same StatefulSet as clusters.${first} (workflow ${key}): two entries would scale one StatefulSet; remove one, or set apiServer/context to tell the Kubernetes clusters apart`,
+            });
+          } else seen.set(key, name);
+        }
+      }),
   })
   .strict();
+
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClusterConfig = Config['clusters'][string];
 export type ScheduleConfig = ClusterConfig['schedules'][number];
 
+/** IANA names as spelled in the database: Intl also accepts "europe/berlin", Temporal's schedules do not. */
 function isIanaTimezone(tz: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    const differsOnlyInCase = resolved !== tz && resolved.toLowerCase() === tz.toLowerCase();
+    return (tz.includes('/') || tz === 'UTC') && !differsOnlyInCase;
   } catch {
     return false;
   }

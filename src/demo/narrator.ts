@@ -256,7 +256,8 @@ export function condenseReasons(reasons: string[]): string[] {
   return [...groups.values()].map(({ first, more }) => (more > 0 ? `${first} (+${more} more like it, for other nodes)` : first));
 }
 
-/** "cluster/search/es-data/op-2" → "op-2". */
+/** "cluster/production/op-2-1a2b3c4d" → "op-2". */
 export function short(workflowId: string): string {
-  return workflowId.split('/').at(-1) ?? workflowId;
+  const last = workflowId.split('/').at(-1) ?? workflowId;
+  return /^op-\d+/.exec(last)?.[0] ?? last;
 }

@@ -138,7 +138,7 @@ function explore(output: Output, naive: NaiveOutcome, scaler: ScalerOutcome | un
       'the simulated cluster es-scaler scaled:',
       `  curl -s '${scaler.sandbox.esUrl}/_cat/nodes?v&h=name,ip,node.role'`,
       `  curl -s '${scaler.sandbox.esUrl}/_cluster/settings?flat_settings'`,
-      `  curl -s '${scaler.sandbox.k8sUrl}/apis/apps/v1/namespaces/search/statefulsets/es-data/scale'`,
+      `  curl -s -H "Authorization: Bearer $(cat ${scaler.sandbox.k8sTokenFile})" '${scaler.sandbox.k8sUrl}/apis/apps/v1/namespaces/search/statefulsets/es-data/scale'`,
     );
   }
   lines.push('the naive replay\'s cluster, with its zombie exclusion:', `  curl -s '${naive.esUrl}/_cluster/settings?flat_settings'`);

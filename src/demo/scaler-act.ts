@@ -33,7 +33,7 @@ export interface ScalerOutcome {
   temporal: { address: string; uiUrl?: string; pid?: number };
   clusterWorkflowId: string;
   schedules: { id: string; runs: string[] }[];
-  sandbox: { esUrl: string; k8sUrl: string };
+  sandbox: { esUrl: string; k8sUrl: string; k8sTokenFile: string };
 }
 
 export const SCHEDULE_ROLES = { [`${DEMO_CLUSTER}/night`]: 'night', [`${DEMO_CLUSTER}/morning`]: 'morning' };
@@ -126,7 +126,7 @@ export async function runScalerAct(ctx: {
     temporal: { address: server.address, uiUrl: server.uiUrl, pid: server.pid },
     clusterWorkflowId,
     schedules: await step(scheduleRuns(client, Object.keys(SCHEDULE_ROLES))),
-    sandbox: { esUrl: sandbox.esUrl, k8sUrl: sandbox.k8sUrl },
+    sandbox: { esUrl: sandbox.esUrl, k8sUrl: sandbox.k8sUrl, k8sTokenFile: sandbox.k8sTokenFile },
   };
 }
 

@@ -94,7 +94,7 @@ export async function writeDemoConfig(temporal: DevServer, sandbox: Sandbox, sce
     temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue: TASK_QUEUE },
     clusters: {
       [DEMO_CLUSTER]: {
-        kubernetes: { namespace: scenario.namespace, statefulSet: scenario.statefulSet, apiServer: sandbox.k8sUrl },
+        kubernetes: { namespace: scenario.namespace, statefulSet: scenario.statefulSet, apiServer: sandbox.k8sUrl, tokenFile: sandbox.k8sTokenFile },
         elasticsearch: { url: sandbox.esUrl },
         minReplicas: NIGHT_REPLICAS,
         maxReplicas: 10,

@@ -8,8 +8,11 @@
 //   `readOnlyRootFilesytem` would pass the schema and be dropped by the API server. The official
 //   client's generated models (@kubernetes/client-node) keep only the fields the API defines, so
 //   a field lost in a round trip through them is unknown to Kubernetes.
+// Prometheus Operator objects (ServiceMonitor, PrometheusRule) get the schema check only, from
+// @kubernetes-models/prometheus-operator: the client has no models for custom resources.
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 // Not re-exported by the package index; the package has no "exports" map, so the path is public.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 
@@ -59,7 +62,7 @@ export async function validateKubernetesObject(object: KubernetesObject): Promis
   } catch (err) {
     problems.push(`schema: ${(err as Error).message}`);
   }
-  for (const path of unknownFields(object)) problems.push(`unknown field: ${path}`);
+  if (!isPrometheusOperatorKind(object.apiVersion)) for (const path of unknownFields(object)) problems.push(`unknown field: ${path}`);
   return problems;
 }
 
@@ -80,7 +83,9 @@ async function modelClass(apiVersion: string, kind: string): Promise<ModelConstr
   if (!/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
     throw new Error(`not a Kubernetes apiVersion/kind: ${apiVersion} ${kind}`);
   }
-  const specifier = `kubernetes-models/${apiVersion}/${kind}`;
+  const specifier = isPrometheusOperatorKind(apiVersion)
+    ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`
+    : `kubernetes-models/${apiVersion}/${kind}`;
   let module: Record<string, unknown>;
   try {
     module = (await import(specifier)) as Record<string, unknown>;
@@ -90,6 +95,10 @@ async function modelClass(apiVersion: string, kind: string): Promise<ModelConstr
   const Model = module[kind];
   if (typeof Model !== 'function') throw new Error(`kubernetes-models/${apiVersion} has no ${kind}`);
   return Model as ModelConstructor;
+}
+
+function isPrometheusOperatorKind(apiVersion: string): boolean {
+  return apiVersion.startsWith('monitoring.coreos.com/');
 }
 
 /** `apps/v1` + `Deployment` -> `V1Deployment`, the client's generated model name. */
@@ -114,4 +123,20 @@ function collectDropped(original: unknown, kept: unknown, path: string, out: str
     }
     collectDropped(value, keptObject[key], childPath, out);
   }
+}
+
+export interface Kustomization {
+  namespace?: string;
+  resources?: string[];
+}
+
+export async function loadKustomization(dir: string): Promise<Kustomization> {
+  return parse(await readFile(join(dir, 'kustomization.yaml'), 'utf8'), { version: '1.1' }) as Kustomization;
+}
+
+/** The objects of a kustomize base's `resources` files, as written (without the kustomization's namespace). */
+export async function loadKustomizeResources(dir: string): Promise<LoadedDocument[]> {
+  const docs: LoadedDocument[] = [];
+  for (const file of (await loadKustomization(dir)).resources ?? []) docs.push(...(await loadYamlDocuments(join(dir, file))));
+  return docs;
 }

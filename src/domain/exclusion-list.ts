@@ -36,7 +36,13 @@ export function effectiveExclusions(settings: ClusterSettings): Record<string, s
   return result;
 }
 
-export type SettingsBody = Partial<Record<'persistent' | 'transient', Record<string, string | null>>>;
+export type SettingsScope = 'persistent' | 'transient';
+export type SettingsBody = Partial<Record<SettingsScope, Record<string, string | null>>>;
+
+/** Where a list takes effect: the transient value when there is one, else the persistent one. */
+export function scopeInForce(settings: ClusterSettings, attribute: string): SettingsScope {
+  return excludeSetting(attribute) in settings.transient ? 'transient' : 'persistent';
+}
 
 /**
  * The `PUT _cluster/settings` body that adds `entry` to the list in force, or undefined when it is
@@ -44,28 +50,40 @@ export type SettingsBody = Partial<Record<'persistent' | 'transient', Record<str
  */
 export function addEntryBody(settings: ClusterSettings, attribute: string, entry: string): SettingsBody | undefined {
   const key = excludeSetting(attribute);
-  const scope = key in settings.transient ? 'transient' : 'persistent';
+  const scope = scopeInForce(settings, attribute);
   const entries = parseList(settings[scope][key]);
   if (entries.includes(entry)) return undefined;
   return { [scope]: { [key]: [...entries, entry].join(',') } };
 }
 
-/** The body that removes `entry` from both scopes (null clears an emptied list), or undefined. */
-export function removeEntryBody(settings: ClusterSettings, attribute: string, entry: string): SettingsBody | undefined {
+/**
+ * The body that removes `entry` from one scope only: the one the operation added it to (or, when
+ * that is not known, the one in force). The same value in the other scope is someone else's (a
+ * persistent entry shadowed by a transient list, say) and stays (F6). Null clears an emptied list.
+ */
+export function removeEntryBody(settings: ClusterSettings, attribute: string, entry: string, scope = scopeInForce(settings, attribute)): SettingsBody | undefined {
   const key = excludeSetting(attribute);
-  const body: SettingsBody = {};
-  for (const scope of ['persistent', 'transient'] as const) {
-    const entries = parseList(settings[scope][key]);
-    if (!entries.includes(entry)) continue;
-    const rest = entries.filter((e) => e !== entry);
-    body[scope] = { [key]: rest.length > 0 ? rest.join(',') : null };
-  }
-  return Object.keys(body).length > 0 ? body : undefined;
+  const entries = parseList(settings[scope][key]);
+  if (!entries.includes(entry)) return undefined;
+  const rest = entries.filter((e) => e !== entry);
+  return { [scope]: { [key]: rest.length > 0 ? rest.join(',') : null } };
+}
+
+/** Whether `entry` is in `scope`'s list: after a write, the check that the write held. */
+export function scopeHolds(settings: ClusterSettings, attribute: string, entry: string, scope: SettingsScope): boolean {
+  return parseList(settings[scope][excludeSetting(attribute)]).includes(entry);
 }
 
 export interface ExclusionEntry {
   attribute: string;
   value: string;
+}
+
+/** An entry an operation added: where it went, and the pod it keeps shards off. */
+export interface OwnedExclusion extends ExclusionEntry {
+  pod: string;
+  /** The settings scope the add wrote to; unknown until the add has answered. */
+  scope?: SettingsScope;
 }
 
 export function formatEntry(entry: ExclusionEntry): string {
@@ -76,11 +94,17 @@ export function listEntries(exclusions: Record<string, string[]>): ExclusionEntr
   return Object.entries(exclusions).flatMap(([attribute, values]) => values.map((value) => ({ attribute, value })));
 }
 
+/** The pod of this StatefulSet an entry names by `_name`, or undefined. */
+export function namedPod(statefulSet: string, entry: ExclusionEntry): string | undefined {
+  return entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined ? entry.value : undefined;
+}
+
 /**
- * Whether a stale entry is what an interrupted scale-in of this StatefulSet leaves behind (an
- * exclusion by `_name` of one of its pods): the only kind sweepStaleExclusions removes. Entries
- * naming anything else, or by `_ip`/`_host`, cannot be told apart from someone else's.
+ * Whether sweepStaleExclusions may remove a stale entry: one an earlier operation of ours recorded
+ * as left behind, or a `_name` entry for a pod of this StatefulSet that no longer exists (what an
+ * interrupted scale-in leaves). An entry naming a live pod is someone's deliberate choice (an
+ * operator draining es-data-2 by hand) and stays, as does anything by `_ip`/`_host` we did not record.
  */
-export function isLeftoverOf(statefulSet: string, entry: ExclusionEntry): boolean {
-  return entry.attribute === '_name' && podOrdinal(statefulSet, entry.value) !== undefined;
+export function isSweepable(entry: ExclusionEntry, facts: { recorded: string[]; podGone: boolean }): boolean {
+  return facts.recorded.includes(formatEntry(entry)) || facts.podGone;
 }

@@ -1,13 +1,18 @@
 // Predicts, before anything is excluded, whether Elasticsearch's allocation awareness will let a
 // node drain (F1). The rule follows Elasticsearch's awareness decider: for each awareness
 // attribute, a shard may have at most ceil(copies / number of attribute values) copies per value,
-// where the values are those of every node in the cluster plus any forced values.
+// where the values are those of every data node in the cluster plus any forced values. Only
+// data nodes count, as values and as destinations (a dedicated master holds no shards).
+import { isDataNode, type HasRoles } from './node-roles.js';
 
-export interface NodeView {
+export interface NodeView extends HasRoles {
   name: string;
   ip: string;
   attributes: Record<string, string>;
 }
+
+/** At most this many blocked copies are listed in a result (its summary counts them all). */
+export const MAX_LISTED_BLOCKED_SHARDS = 10;
 
 export interface ShardCopy {
   index: string;
@@ -37,7 +42,9 @@ export interface PreflightResult {
   verdict: PreflightVerdict;
   /** Awareness values left without any allocatable node once this node is drained. */
   emptiedZones: { attribute: string; value: string }[];
+  /** The first MAX_LISTED_BLOCKED_SHARDS blocked copies; blockedCount has them all. */
   blockedShards: BlockedShard[];
+  blockedCount: number;
   summary: string;
 }
 
@@ -64,7 +71,14 @@ export function preflightDrain(input: PreflightInput): PreflightResult {
   }
 
   const verdict: PreflightVerdict = blockedShards.length > 0 ? 'blocked' : emptiedZones.length > 0 ? 'empties-zone' : 'ok';
-  return { node: input.node, verdict, emptiedZones, blockedShards, summary: summarise(input.node, verdict, emptiedZones, blockedShards) };
+  return {
+    node: input.node,
+    verdict,
+    emptiedZones,
+    blockedShards: blockedShards.slice(0, MAX_LISTED_BLOCKED_SHARDS),
+    blockedCount: blockedShards.length,
+    summary: summarise(input.node, verdict, emptiedZones, blockedShards),
+  };
 }
 
 /**
@@ -74,6 +88,7 @@ export function preflightDrain(input: PreflightInput): PreflightResult {
  */
 export class ShardPlacement {
   private readonly nodeByName: Map<string, NodeView>;
+  private readonly dataNodes: NodeView[];
   private readonly unavailable: Set<string>;
   private readonly valueCount: Map<string, number>;
   private readonly copiesByShard = new Map<string, ShardCopy[]>();
@@ -81,10 +96,11 @@ export class ShardPlacement {
 
   constructor(private readonly input: PreflightInput) {
     this.nodeByName = new Map(input.nodes.map((n) => [n.name, n]));
+    this.dataNodes = input.nodes.filter(isDataNode);
     this.unavailable = new Set([...input.excludedNodes, input.node]);
     this.valueCount = new Map(
       input.awareness.attributes.map((attribute) => {
-        const values = new Set(input.nodes.map((n) => n.attributes[attribute]).filter((v): v is string => v !== undefined));
+        const values = new Set(this.dataNodes.map((n) => n.attributes[attribute]).filter((v): v is string => v !== undefined));
         for (const forced of input.awareness.forcedValues[attribute] ?? []) values.add(forced);
         return [attribute, values.size];
       }),
@@ -111,7 +127,7 @@ export class ShardPlacement {
     return this.input.awareness.attributes.flatMap((attribute) => {
       const value = drained?.attributes[attribute];
       if (value === undefined) return [];
-      const others = this.input.nodes.some((n) => !this.unavailable.has(n.name) && n.attributes[attribute] === value);
+      const others = this.dataNodes.some((n) => !this.unavailable.has(n.name) && n.attributes[attribute] === value);
       return others ? [] : [{ attribute, value }];
     });
   }
@@ -119,7 +135,7 @@ export class ShardPlacement {
   /** Every node that could hold another copy of `copy`'s shard, with awareness's refusal if any. */
   destinations(copy: ShardCopy): { target: NodeView; refusal?: string }[] {
     const holders = new Set(this.siblings(copy).map((s) => s.node));
-    return this.input.nodes
+    return this.dataNodes
       .filter((n) => !this.unavailable.has(n.name) && !holders.has(n.name))
       .map((target) => ({ target, refusal: this.awarenessRefusal(copy, target) }));
   }

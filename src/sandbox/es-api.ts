@@ -57,7 +57,7 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
     router,
     requests: opts.requests,
     headers: { 'x-elastic-product': 'Elasticsearch' },
-    before: () => opts.faults.before('es', injectedError),
+    before: (req) => opts.faults.before('es', req, injectedError),
     // ES's own wording for requests no handler takes
     notFound: (r) => ({ status: 400, body: { error: `no handler found for uri [${r.path}] and method [${r.method}]` } }),
     methodNotAllowed: (r, allowed) => ({

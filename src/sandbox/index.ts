@@ -1,11 +1,13 @@
 // startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
 // startSimulatedElasticsearch: the Elasticsearch half alone, for a world whose pods live elsewhere
 // (the real-Kubernetes tier: a real StatefulSet's pods join it as nodes).
+import { createApiToken } from './api-token.js';
 import { startEsApi } from './es-api.js';
 import { EsCluster, type ShardRow } from './es-cluster.js';
-import { Faults } from './faults.js';
+import { Faults, type RequestMatch } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
+import { EventStore } from './k8s-events.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
@@ -14,10 +16,13 @@ import { Timers } from './timers.js';
 export { loadScenarioFile, parseScenario, scenarios, type Scenario } from './scenario.js';
 export type { ShardRow } from './es-cluster.js';
 export type { RecordedRequest } from './http.js';
+export type { RequestMatch } from './faults.js';
 export type { NodeRuntime, PodInfo } from './statefulset.js';
 
 export interface Sandbox {
   k8sUrl: string; // http://127.0.0.1:<port>
+  k8sToken: string; // the bearer token the Kubernetes API requires (401 without it)
+  k8sTokenFile: string; // the same token in a file, as a config's kubernetes.tokenFile names it
   esUrl: string;
   replicas(): number; // StatefulSet spec.replicas
   pods(): (PodInfo & { phase: PodPhase })[];
@@ -27,9 +32,10 @@ export interface Sandbox {
   shards(): ShardRow[];
   health(): 'green' | 'yellow' | 'red';
   requests: RecordedRequest[]; // every HTTP request served (path includes the query string)
+  events(): Record<string, unknown>[]; // events.k8s.io/v1 Events created through the API, oldest first
   faults: {
-    latency(api: 'k8s' | 'es', ms: number): void; // added to every response of that API; 0 clears
-    failNext(api: 'k8s' | 'es', count: number, status?: number): void; // next N requests answer 5xx (default 503) in that API's error format
+    latency(api: 'k8s' | 'es', ms: number, match?: RequestMatch): void; // added before every (matching) request of that API is handled; 0 clears
+    failNext(api: 'k8s' | 'es', count: number, status?: number, match?: RequestMatch): void; // next N (matching) requests answer `status` (default 503) in that API's error format
     conflictNextScaleWrites(count: number): void; // next N PUT/PATCH on the scale subresource answer 409 Conflict
     stallRelocations(on: boolean): void; // relocations/recoveries stop progressing while on
   };
@@ -79,6 +85,8 @@ export interface SandboxOptions {
   /** Fixed ports (e.g. in docker-compose); free ones by default. */
   ports?: { k8s?: number; es?: number };
   nodeRuntime?: NodeRuntime;
+  /** The Kubernetes API's bearer token (docker-compose shares one through a file); random by default. */
+  k8sToken?: string;
 }
 
 export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -99,30 +107,36 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
   const faults = new Faults(timers, (on) => cluster.setStalled(on));
   const requests: RecordedRequest[] = [];
   const servers: { close(): Promise<void> }[] = [];
+  const k8sToken = await createApiToken(opts.k8sToken);
   const shutdown = async (): Promise<void> => {
     sts.close();
     timers.close();
     await Promise.all(servers.map((srv) => srv.close()));
+    await k8sToken.remove();
   };
   try {
     await sts.startInitialPods();
     for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
     cluster.start(timers);
-    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, faults, requests });
+    const events = new EventStore();
+    const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, events, faults, requests, token: k8sToken.token });
     servers.push(k8s);
     const es = await startEsApi({ host, port: opts.ports?.es, cluster, faults, requests, timers });
     servers.push(es);
     let closing: Promise<void> | undefined;
     return {
       k8sUrl: k8s.url,
+      k8sToken: k8sToken.token,
+      k8sTokenFile: k8sToken.file,
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
       ...clusterViews(cluster),
       requests,
+      events: () => events.list(),
       faults: {
-        latency: (api, ms) => faults.latency(api, ms),
-        failNext: (api, count, status) => faults.failNext(api, count, status),
+        latency: (api, ms, match) => faults.latency(api, ms, match),
+        failNext: (api, count, status, match) => faults.failNext(api, count, status, match),
         conflictNextScaleWrites: (count) => faults.conflictNextScaleWrites(count),
         stallRelocations: (on) => faults.stallRelocations(on),
       },

@@ -1,7 +1,8 @@
-// The Kubernetes API subset es-scaler uses: StatefulSet (+ scale subresource), pods and nodes, with Status errors.
+// The Kubernetes API subset es-scaler uses: StatefulSet (+ scale subresource), pods, nodes and Events, with Status errors.
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
 import type { Faults } from './faults.js';
+import type { EventStore } from './k8s-events.js';
 import { HttpError, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
 import type { K8sNode, Pod, StatefulSet } from './statefulset.js';
 
@@ -9,8 +10,11 @@ export interface K8sApiOptions {
   host: string;
   port?: number;
   sts: StatefulSet;
+  events: EventStore;
   faults: Faults;
   requests: RecordedRequest[];
+  /** The bearer token every request must carry, as a real API server with authentication does. */
+  token: string;
 }
 
 type Json = Record<string, unknown>;
@@ -26,11 +30,12 @@ class StatusError extends HttpError {
   }
 }
 
-const REASONS: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
 
 export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
-  const api = new K8sApi(opts.sts, opts.faults);
+  const api = new K8sApi(opts.sts, opts.events, opts.faults);
   const sts = '/apis/apps/v1/namespaces/:ns/statefulsets';
+  const events = '/apis/events.k8s.io/v1/namespaces/:ns/events';
   const router = new Router()
     .on('GET', '/version', () => api.version())
     .on('GET', '/api/v1/nodes', (r) => api.listNodes(r))
@@ -42,7 +47,10 @@ export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
     .on('GET', `${sts}/:name`, (r) => api.getStatefulSet(r))
     .on('GET', `${sts}/:name/scale`, (r) => api.getScale(r))
     .on('PUT', `${sts}/:name/scale`, (r) => api.putScale(r))
-    .on('PATCH', `${sts}/:name/scale`, (r) => api.patchScale(r));
+    .on('PATCH', `${sts}/:name/scale`, (r) => api.patchScale(r))
+    .on('GET', '/apis/events.k8s.io/v1/events', () => api.listEvents())
+    .on('GET', events, (r) => api.listEvents(r.params.ns))
+    .on('POST', events, (r) => api.createEvent(r));
   return startApiServer({
     api: 'k8s',
     host: opts.host,
@@ -50,18 +58,45 @@ export function startK8sApi(opts: K8sApiOptions): Promise<ApiServer> {
     router,
     requests: opts.requests,
     headers: {},
-    before: () => opts.faults.before('k8s', (code) => statusResponse(code, REASONS[code] ?? 'InternalError', `injected fault (HTTP ${code})`)),
+    before: async (req) =>
+      unauthenticated(req, opts.token) ??
+      opts.faults.before('k8s', req, (code) => statusResponse(code, REASONS[code] ?? 'InternalError', `injected fault (HTTP ${code})`)),
     notFound: () => statusResponse(404, 'NotFound', 'the server could not find the requested resource'),
     methodNotAllowed: () => statusResponse(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
     internalError: (err) => statusResponse(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`),
   });
 }
 
+function unauthenticated(req: ApiRequest, token: string): ApiResponse | undefined {
+  if (req.headers.authorization === `Bearer ${token}`) return undefined;
+  return statusResponse(401, 'Unauthorized', 'Unauthorized');
+}
+
 class K8sApi {
   constructor(
     private readonly sts: StatefulSet,
+    private readonly events: EventStore,
     private readonly faults: Faults,
   ) {}
+
+  listEvents(namespace?: string): ApiResponse {
+    return list('EventList', 'events.k8s.io/v1', this.sts.latestResourceVersion(), this.events.list(namespace));
+  }
+
+  createEvent(req: ApiRequest): ApiResponse {
+    const namespace = req.params.ns!;
+    const body = asJson(parseJson(req.body));
+    const name = String(asJson(body.metadata ?? {}).name ?? '');
+    if (this.events.exists(namespace, name)) {
+      throw new StatusError(409, 'AlreadyExists', `events.events.k8s.io "${name}" already exists`, { name, group: 'events.k8s.io', kind: 'events' });
+    }
+    const created = this.events.create(namespace, body, String(this.sts.latestResourceVersion()));
+    if ('causes' in created) {
+      const summary = created.causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+      throw new StatusError(422, 'Invalid', `Event.events.k8s.io "${name}" is invalid: ${summary}`, { name, group: 'events.k8s.io', kind: 'Event', causes: created.causes });
+    }
+    return { status: 201, body: created.event };
+  }
 
   version(): ApiResponse {
     return { status: 200, body: { major: '1', minor: '28', gitVersion: 'v1.28.15', goVersion: 'go1.22.8', compiler: 'gc', platform: 'linux/amd64' } };

@@ -7,8 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
-import { configPath, loadConfigFile } from '../config/load.js';
+import { ConfigError, configPath, loadConfigFile } from '../config/load.js';
 import { startHealthServer, WorkerHealth } from './health.js';
+import { exportReadiness } from './readiness-metric.js';
 import { installRuntime, logLine } from './runtime.js';
 import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
 import { createScalerWorker } from './worker.js';
@@ -21,8 +22,9 @@ const host = env.ES_SCALER_LISTEN_HOST ?? '0.0.0.0';
 installRuntime({ metricsAddress: `${host}:${env.ES_SCALER_METRICS_PORT ?? 9464}` });
 const health = new WorkerHealth();
 const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
+const stopReadinessMetric = exportReadiness(health);
 
-const { config, target } = withTemporalOverrides(await loadConfigFile(configPath()));
+const { config, target } = withTemporalOverrides(await loadConfigOrExit(configPath()));
 const nativeConnection = await connectWithRetry(target);
 const clientConnection = await Connection.connect(target.connection);
 const client = new Client({ connection: clientConnection, namespace: target.namespace });
@@ -41,10 +43,24 @@ try {
   await running;
   logLine('INFO', 'worker stopped');
 } finally {
+  stopReadinessMetric();
   healthServer.close();
   await connections.close();
   await clientConnection.close();
   await nativeConnection.close();
+}
+
+/** A bad config file is the operator's to fix: say what is wrong, field by field, and exit 2 (no stack trace). */
+async function loadConfigOrExit(path: string) {
+  try {
+    return await loadConfigFile(path);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logLine('ERROR', err.message, { config: path, problems: err.problems });
+    process.stderr.write(`${err.message}\n`);
+    healthServer.close();
+    process.exit(2);
+  }
 }
 
 async function connectWithRetry({ connection, address }: TemporalTarget): Promise<NativeConnection> {

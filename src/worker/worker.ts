@@ -3,6 +3,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { ClusterConnections, createActivities } from '../activities/index.js';
 import { activityLogAttributes } from '../activities/log-attributes.js';
+import { permanentErrors } from '../activities/permanent-errors.js';
 import type { Config } from '../config/schema.js';
 import { workflowSource } from './workflow-bundle.js';
 
@@ -24,7 +25,7 @@ export async function createScalerWorker(options: ScalerWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : workflowSource()),
-    interceptors: { activity: [activityLogAttributes] },
+    interceptors: { activity: [activityLogAttributes, permanentErrors] },
     activities: createActivities({ client: options.client, config: options.config, connections }),
     shutdownGraceTime: options.shutdownGraceTime ?? '60s',
   });

@@ -1,24 +1,34 @@
 // Timeouts and retry policies, declared once per activity group.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { MAX_WATCH_MS } from './waiting.js';
 
-/** Single API calls. Retried until they succeed or fail for a reason retrying cannot fix. */
-export const calls = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+const RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
-/** Longest time a watching activity keeps control before reporting back to the workflow. */
-export const MAX_WATCH_MS = 60_000;
+/** Reads. Retried until they succeed or fail for a reason retrying cannot fix (401/403/404). */
+export const calls = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: RETRY });
+
+/**
+ * Writes to the cluster (add an exclusion, resize the StatefulSet). The workflow runs them in a
+ * non-cancellable scope: a cancelled write may still land, so a cancel waits until it has landed
+ * or failed for good before cleanup undoes it (F3). Bounded, so that wait is bounded too.
+ */
+export const writes = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry: RETRY });
+
+/** Cleanup on the way out. Bounded: an entry that still cannot be removed after this is reported as left. */
+export const cleanups = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: RETRY });
 
 /**
  * Waiting activities poll and heartbeat every poll interval; a worker that dies is noticed after
- * two missed heartbeats and the watch moves to another worker. On cancellation the workflow goes
- * on at once (TRY_CANCEL, the default): the watch only reads, so nothing waits for it.
+ * two missed heartbeats and the watch moves to another worker. A watch that keeps failing gives
+ * control back after a few attempts, so the caller's own clocks (the stall clock) keep running.
+ * On cancellation the workflow goes on at once (TRY_CANCEL, the default): the watch only reads.
  */
 export function watchers(pollIntervalMs: number) {
+  const oneCall = MAX_WATCH_MS + pollIntervalMs + 30_000;
   return proxyActivities<Activities>({
-    startToCloseTimeout: MAX_WATCH_MS + 30_000,
+    startToCloseTimeout: oneCall,
+    scheduleToCloseTimeout: 3 * oneCall,
     heartbeatTimeout: pollIntervalMs * 2 + 5_000,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
   });

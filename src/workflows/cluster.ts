@@ -1,8 +1,8 @@
-// The per-cluster workflow (id "cluster/<namespace>/<statefulSet>"): it receives desired targets
-// (setTarget signal, from schedules, the CLI or `temporal workflow signal`) and runs one
-// scaleOperation child at a time. A newer target supersedes the running operation by
-// *cancelling* it, so its cleanup runs, then pursues the new target. Never terminate: that
-// would skip the cleanup (F2, F3).
+// The per-cluster workflow (id "cluster/<name>"): it receives desired targets (the setTarget update
+// or signal, from schedules, the CLI or `temporal`) and runs one scaleOperation child at a time. A
+// newer target supersedes the running operation by *cancelling* it, so its cleanup runs, then
+// pursues the new target. Never terminate: that would skip the cleanup (F2, F3). Which target
+// supersedes what is ClusterState's rule; this loop only acts on it.
 import {
   CancellationScope,
   CancelledFailure,
@@ -15,10 +15,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { targetRequestProblem } from '../domain/target-request.js';
 import { ClusterState } from './cluster-state.js';
-import { describeFailure } from './failures.js';
+import { applicationFailureIn, describeFailure } from './failures.js';
 import { operationWorkflowId } from './ids.js';
-import { clusterStatusQuery, setTargetSignal } from './messages.js';
+import { clusterStatusQuery, setTargetSignal, setTargetUpdate } from './messages.js';
 import { operationMetrics } from './metrics.js';
 import { scaleOperation } from './scale-operation.js';
 import { EsClusterKey } from './search-attributes.js';
@@ -30,11 +31,24 @@ const OPERATIONS_PER_RUN = 100;
 export async function clusterWorkflow(input: ClusterWorkflowInput): Promise<void> {
   const state = new ClusterState(input);
   setHandler(setTargetSignal, (request) => state.request(request));
+  setHandler(
+    setTargetUpdate,
+    (request) => {
+      state.request(request);
+      return state.status();
+    },
+    {
+      validator: (request) => {
+        const problem = targetRequestProblem(request);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
   setHandler(clusterStatusQuery, () => state.status());
 
   for (;;) {
-    await condition(() => state.pending !== undefined || timeToContinueAsNew(state));
-    if (state.pending === undefined) break;
+    await condition(() => state.ready || timeToContinueAsNew(state));
+    if (!state.ready) break;
     await runOperation(state);
   }
   await condition(allHandlersFinished);
@@ -46,15 +60,14 @@ function timeToContinueAsNew(state: ClusterState): boolean {
 }
 
 async function runOperation(state: ClusterState): Promise<void> {
-  const workflowId = operationWorkflowId(workflowInfo().workflowId, state.nextOperationSequence());
-  const request = state.start(workflowId, new Date().toISOString());
+  const { workflowId, request } = state.start((n) => operationWorkflowId(workflowInfo().workflowId, n, workflowInfo().runId), new Date().toISOString());
   const scope = new CancellationScope();
   let settled = false;
   const child = scope
     .run(() =>
       executeChild(scaleOperation, {
         workflowId,
-        args: [{ cluster: state.input.cluster, target: request.replicas, source: request.source }],
+        args: [{ cluster: state.input.cluster, target: request.replicas, source: request.source, recordedLeftovers: state.recordedLeftovers }],
         typedSearchAttributes: [{ key: EsClusterKey, value: state.input.cluster }],
         memo: { cluster: state.input.cluster, target: request.replicas, source: request.source },
         // If this workflow is closed, ask the operation to cancel (and clean up), never terminate it.
@@ -65,43 +78,54 @@ async function runOperation(state: ClusterState): Promise<void> {
 
   let cancelled = false;
   try {
-    await condition(() => settled || state.pending !== undefined);
+    await condition(() => settled || state.supersedeDue);
   } catch (err) {
     if (!isCancellation(err)) throw err;
     cancelled = true; // our own cancellation reached the child through the scope
   }
-  const supersededBy = !settled && !cancelled ? state.pending : undefined;
-  if (supersededBy) {
+  if (!settled && !cancelled) {
+    state.supersede();
     operationMetrics.superseded({ cluster: state.input.cluster });
     scope.cancel();
   }
 
-  state.finish(await recordOf(workflowId, request, child, supersededBy));
+  const { record, result } = await outcomeOf(workflowId, request, child, () => state.supersededBy);
+  state.finish(record, result);
   if (cancelled) throw new CancelledFailure('cluster workflow cancelled');
 }
 
 /** Waits for the child to finish (including its cleanup) and describes how it ended. */
-async function recordOf(
+async function outcomeOf(
   workflowId: string,
   request: TargetRequest,
   child: Promise<OperationResult>,
-  supersededBy: TargetRequest | undefined,
-): Promise<OperationRecord> {
+  supersededBy: () => TargetRequest | undefined,
+): Promise<{ record: OperationRecord; result?: OperationResult }> {
   const base = { workflowId, target: request.replicas, source: request.source };
-  const finishedAt = () => new Date().toISOString();
+  let outcome: OperationRecord['outcome'];
+  let what: string;
+  let result: OperationResult | undefined;
   try {
-    const result = await child;
-    const compensation = result.compensation.exclusionsRemoved;
-    const detail = `${result.outcome}${compensation.length ? `; compensation removed ${compensation.join(', ')}` : ''}`;
-    if (supersededBy) {
-      return { ...base, outcome: 'superseded', detail: `superseded by target ${supersededBy.replicas} (${supersededBy.source}); ${detail}`, finishedAt: finishedAt() };
-    }
-    return { ...base, outcome: result.outcome, detail, finishedAt: finishedAt() };
+    result = await child;
+    outcome = result.outcome;
+    what = result.outcome;
   } catch (err) {
-    if (supersededBy && isCancellation(err)) {
-      return { ...base, outcome: 'superseded', detail: `superseded by target ${supersededBy.replicas} (${supersededBy.source})`, finishedAt: finishedAt() };
-    }
-    const outcome = isCancellation(err) ? 'cancelled' : 'failed';
-    return { ...base, outcome, detail: describeFailure(err), finishedAt: finishedAt() };
+    // A failed operation carries its result (with its compensation) in the failure's details.
+    result = applicationFailureIn(err)?.details?.[0] as OperationResult | undefined;
+    outcome = isCancellation(err) ? 'cancelled' : 'failed';
+    what = describeFailure(err);
   }
+  const by = supersededBy();
+  if (by && outcome !== 'failed') {
+    outcome = 'superseded';
+    what = `superseded by target ${by.replicas} (${by.source}); ${what}`;
+  }
+  const detail = `${what}${compensationText(result)}`;
+  return { record: { ...base, outcome, detail, finishedAt: new Date().toISOString() }, result };
+}
+
+function compensationText(result: OperationResult | undefined): string {
+  const removed = result?.compensation.exclusionsRemoved ?? [];
+  const left = result?.compensation.exclusionsLeft ?? [];
+  return `${removed.length ? `; compensation removed ${removed.join(', ')}` : ''}${left.length ? `; LEFT IN PLACE ${left.join(', ')}` : ''}`;
 }

@@ -1,57 +1,91 @@
-// Drain: wait until Elasticsearch has moved every shard off an excluded node. When shards stay and
-// nothing moves, ask Elasticsearch why and show it in the status; when nothing has moved for
-// stallAfter, stop with a clear, non-retryable error instead of waiting all night (F1).
-import { ApplicationFailure } from '@temporalio/workflow';
+// Drain: wait until Elasticsearch has moved every copy off an excluded node and nothing is
+// unassigned (F7). When copies stay and nothing moves, ask Elasticsearch why and show it in the
+// status; when nothing has progressed for stallAfter, stop with a clear, non-retryable error
+// instead of waiting all night (F1). A poll that fails does not stop the stall clock.
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
-import { calls, MAX_WATCH_MS, watchers } from './activity-proxies.js';
+import { drainWaitingFor, type DrainPoll } from '../domain/drain-safety.js';
+import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
+import { calls, watchers, writes } from './activity-proxies.js';
+import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
+import { watchSlice, within } from './waiting.js';
 
-export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string): Promise<void> {
+/** How long past its own return time a drain poll may take before the stall clock stops waiting for it. */
+const POLL_GRACE_MS = 5_000;
+
+/** `entry`: the exclusion this operation added for the node, re-added if another writer drops it mid-drain. */
+export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string, entry?: OwnedExclusion): Promise<void> {
   op.enter('draining', node);
   const { watchDrain } = watchers(policy.pollIntervalMs);
   const startedAt = Date.now();
   const progress = new DrainProgress(startedAt);
   let explainedThisStreak = false;
+  let last: DrainPoll | undefined;
+  let pollError: string | undefined;
   for (;;) {
-    const remaining = progress.remainingBeforeStall(Date.now(), policy.stallAfterMs);
-    const poll = await watchDrain({
-      cluster: policy.cluster,
-      node,
-      lastShardsLeft: progress.shardsLeft,
-      pollIntervalMs: policy.pollIntervalMs,
-      returnAfterMs: Math.min(Math.max(remaining, policy.pollIntervalMs), MAX_WATCH_MS),
-    });
-    if (progress.observe({ shardsLeft: poll.shardsLeft, at: Date.now() })) {
-      explainedThisStreak = false;
-      op.status.stall = undefined;
+    const returnAfterMs = watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
+    try {
+      // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
+      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
+        watchDrain({ cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
+      );
+      pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
+      if (poll) last = poll;
+    } catch (err) {
+      if (isCancellation(err) || isPermanent(err)) throw err;
+      pollError = describeFailure(err);
     }
-    op.status.shardsLeft = poll.shardsLeft;
-    operationMetrics.shardsLeft({ ...op.metricTags(), node }, poll.shardsLeft);
-    if (poll.shardsLeft === 0) {
-      operationMetrics.drainFinished(op.metricTags(), Date.now() - startedAt);
-      op.note(`${node} drained`);
-      return;
+    if (pollError) op.note(`polling the drain of ${node} fails: ${pollError}`);
+    if (last && !pollError && entry && last.entryInForce === false) {
+      await restoreExclusion(op, policy, entry);
+      continue;
     }
-    const stalled = progress.isStalled(Date.now(), policy.stallAfterMs);
-    if (!explainedThisStreak && (poll.relocating === 0 || stalled)) {
-      const why = await calls.explainStuckShards(policy.cluster, node);
-      if (why.stuck || stalled) {
-        explainedThisStreak = true;
-        operationMetrics.stalled(op.metricTags());
-        op.status.stall = { node, since: new Date(progress.since).toISOString(), reasons: why.reasons };
-        op.note(`${node}: ${poll.shardsLeft} shards cannot move. Elasticsearch says: ${why.reasons.join(' | ') || 'nothing'}`);
+    if (last && !pollError) {
+      op.drainObserved(last);
+      // Work left: copies on the node plus copies to rebuild; progress is that number going down.
+      if (progress.observe({ shardsLeft: last.shardsLeft + last.unassigned, at: Date.now() })) {
+        explainedThisStreak = false;
+        op.progressed();
+      }
+      operationMetrics.shardsLeft({ ...op.metricTags(), node }, last.shardsLeft);
+      if (last.drained) {
+        operationMetrics.drainFinished(op.metricTags(), Date.now() - startedAt);
+        op.note(`${node} drained: no copy on it, none unassigned`);
+        return;
       }
     }
+    const stalled = progress.isStalled(Date.now(), policy.stallAfterMs);
+    if (last && !pollError && !explainedThisStreak && (last.relocating === 0 || stalled)) {
+      explainedThisStreak = await explainStall(op, policy, node, last, progress.since, stalled);
+    }
     if (stalled) {
+      const why = pollError ? `the drain could not be polled: ${pollError}` : op.stall?.reasons.join(' | ') || 'Elasticsearch gave no reason';
       throw ApplicationFailure.nonRetryable(
-        `drain of ${node} made no progress for ${formatDuration(policy.stallAfterMs)} with ${poll.shardsLeft} shards left: ` +
-          (op.status.stall?.reasons.join(' | ') || 'Elasticsearch gave no reason'),
+        `drain of ${node} made no progress for ${formatDuration(policy.stallAfterMs)}, waiting for ${last ? drainWaitingFor(last) : 'a first poll'}: ${why}`,
         'DrainStalled',
-        op.status.stall,
+        op.stall,
       );
     }
   }
+}
+
+/** Another writer replaced the list without our entry (Elasticsearch has no compare-and-set): put it back, keep theirs, report it. */
+async function restoreExclusion(op: OperationState, policy: ClusterPolicy, entry: OwnedExclusion): Promise<void> {
+  const edit = await CancellationScope.nonCancellable(() => writes.addExclusion(policy.cluster, entry));
+  op.placed(entry, edit.scope);
+  op.conflictSeen(edit.conflict ?? `${formatEntry(entry)} was removed from the exclusion list by another writer while ${entry.pod} drained; added it again`);
+}
+
+/** Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out). */
+async function explainStall(op: OperationState, policy: ClusterPolicy, node: string, poll: DrainPoll, since: number, stalled: boolean): Promise<boolean> {
+  const why = poll.nodePresent ? await calls.explainStuckShards(policy.cluster, node) : { stuck: true, reasons: [`${node} is not in the cluster (it left or restarted)`] };
+  if (!why.stuck && !stalled) return false;
+  operationMetrics.stalled(op.metricTags());
+  op.stalled({ node, since: new Date(since).toISOString(), reasons: why.reasons });
+  op.note(`${node}: waiting for ${drainWaitingFor(poll)} and nothing moves. Elasticsearch says: ${why.reasons.join(' | ') || 'nothing'}`);
+  return true;
 }

@@ -27,6 +27,9 @@ export const operationMetrics = {
   stalled(tags: Tags): void {
     metricMeter.createCounter('es_scaler_drain_stalls', 'stalls', 'Drains found unable to progress').withTags(tags).add(1);
   },
+  exclusionsLeft(tags: Tags, count: number): void {
+    metricMeter.createCounter('es_scaler_exclusions_left', 'entries', 'Exclusions an operation could not remove on its way out').withTags(tags).add(count);
+  },
   staleExclusionsFound(tags: Tags, count: number): void {
     metricMeter.createCounter('es_scaler_stale_exclusions_found', 'entries', 'Exclusion entries owned by no operation').withTags(tags).add(count);
   },

@@ -1,20 +1,26 @@
 // What one scale operation knows about itself: its phase and progress for the `status` query, and
 // the exclusion entries it owns. Entries are owned from the moment the workflow decides to add
 // them (before the call), so cleanup removes them even if the worker died mid-call (F3, F4).
+// Every change has a method named after what happened; nothing else writes the status.
 import { log } from '@temporalio/workflow';
-import { formatEntry, type ExclusionEntry } from '../domain/exclusion-list.js';
+import type { DrainPoll } from '../domain/drain-safety.js';
+import { formatEntry, type ExclusionEntry, type OwnedExclusion, type SettingsScope } from '../domain/exclusion-list.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
-import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus } from './types.js';
+import type { PreflightResult } from '../domain/zone-preflight.js';
+import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus, StallReport } from './types.js';
 
 const MAX_EVENTS = 50;
+const MAX_CONFLICTS = 10;
 
 export class OperationState {
-  readonly status: OperationStatus;
-  private readonly owned: ExclusionEntry[] = [];
+  private readonly current: OperationStatus;
+  private readonly owned: OwnedExclusion[] = [];
   private readonly released: string[] = [];
+  private readonly left: string[] = [];
+  private cancelledAt?: string;
 
   constructor(input: OperationInput) {
-    this.status = {
+    this.current = {
       cluster: input.cluster,
       target: input.target,
       source: input.source,
@@ -22,65 +28,139 @@ export class OperationState {
       staleExclusions: [],
       sweptExclusions: [],
       ownedExclusions: [],
+      exclusionsLeft: [],
+      conflicts: [],
       removedPods: [],
       addedPods: [],
       events: [],
     };
   }
 
+  /** A copy for the `status` query. */
+  get status(): Readonly<OperationStatus> {
+    return this.current;
+  }
+
   begin(fromReplicas: number, direction: ScaleDirection): void {
-    this.status.fromReplicas = fromReplicas;
-    this.status.direction = direction;
-    this.note(`${this.status.cluster}: ${fromReplicas} → ${this.status.target} replicas (${direction === 'none' ? 'nothing to do' : `scale-${direction}`}, asked by ${this.status.source})`);
+    this.current.fromReplicas = fromReplicas;
+    this.current.direction = direction;
+    this.note(`${this.current.cluster}: ${fromReplicas} → ${this.current.target} replicas (${direction === 'none' ? 'nothing to do' : `scale-${direction}`}, asked by ${this.current.source})`);
   }
 
   metricTags(): Record<string, string> {
-    return { cluster: this.status.cluster, direction: this.status.direction ?? 'unknown' };
+    return { cluster: this.current.cluster, direction: this.current.direction ?? 'unknown' };
   }
 
   enter(phase: OperationPhase, node?: string): void {
-    this.status.phase = phase;
-    this.status.node = node;
-    if (phase !== 'draining') this.status.shardsLeft = undefined;
+    this.current.phase = phase;
+    this.current.node = node;
+    if (phase !== 'draining') {
+      this.current.shardsLeft = undefined;
+      this.current.drain = undefined;
+    }
   }
 
   note(message: string): void {
-    this.status.events.push({ at: new Date().toISOString(), message });
-    if (this.status.events.length > MAX_EVENTS) this.status.events.shift();
-    log.info(message, { cluster: this.status.cluster });
+    this.current.events.push({ at: new Date().toISOString(), message });
+    if (this.current.events.length > MAX_EVENTS) this.current.events.shift();
+    log.info(message, { cluster: this.current.cluster });
   }
 
-  own(entry: ExclusionEntry): void {
+  preflightDone(result: PreflightResult): void {
+    this.current.preflight = result;
+  }
+
+  drainObserved(poll: DrainPoll): void {
+    this.current.drain = poll;
+    this.current.shardsLeft = poll.shardsLeft;
+  }
+
+  stalled(report: StallReport): void {
+    this.current.stall = report;
+  }
+
+  progressed(): void {
+    this.current.stall = undefined;
+  }
+
+  get stall(): StallReport | undefined {
+    return this.current.stall;
+  }
+
+  podRemoved(pod: string): void {
+    this.current.removedPods.push(pod);
+  }
+
+  podsJoined(pods: string[]): void {
+    this.current.addedPods = pods;
+  }
+
+  staleFound(entries: ExclusionEntry[]): void {
+    this.current.staleExclusions = entries.map(formatEntry);
+  }
+
+  swept(entry: ExclusionEntry): void {
+    this.current.sweptExclusions.push(formatEntry(entry));
+  }
+
+  conflictSeen(conflict: string): void {
+    this.current.conflicts.push(conflict);
+    this.current.conflicts.splice(0, this.current.conflicts.length - MAX_CONFLICTS);
+    this.note(`exclusion list conflict: ${conflict}`);
+  }
+
+  own(entry: OwnedExclusion): void {
     this.owned.push(entry);
-    this.status.ownedExclusions = this.owned.map(formatEntry);
+    this.current.ownedExclusions = this.owned.map(formatEntry);
+  }
+
+  /** The add answered: remember which settings scope holds the entry, so cleanup removes it from there only. */
+  placed(entry: ExclusionEntry, scope: SettingsScope): void {
+    const owned = this.owned.find((e) => formatEntry(e) === formatEntry(entry));
+    if (owned) owned.scope = scope;
   }
 
   /** Call after the entry is gone from the cluster. */
   release(entry: ExclusionEntry, compensating: boolean): void {
     const i = this.owned.findIndex((e) => formatEntry(e) === formatEntry(entry));
     if (i >= 0) this.owned.splice(i, 1);
-    this.status.ownedExclusions = this.owned.map(formatEntry);
+    this.current.ownedExclusions = this.owned.map(formatEntry);
     if (compensating) this.released.push(formatEntry(entry));
   }
 
-  ownedEntries(): ExclusionEntry[] {
+  /** Cleanup could not remove `entry`: it stays in the cluster and is reported. */
+  leave(entry: ExclusionEntry, why: string): void {
+    this.left.push(formatEntry(entry));
+    this.current.exclusionsLeft.push(`${formatEntry(entry)} (${why})`);
+    this.note(`exclusion ${formatEntry(entry)} LEFT IN PLACE: ${why}`);
+  }
+
+  ownedEntries(): OwnedExclusion[] {
     return [...this.owned];
+  }
+
+  cancelled(at: string): void {
+    this.cancelledAt = at;
   }
 
   finish(outcome: OperationOutcome, error?: string): OperationResult {
     this.enter('done');
     const result: OperationResult = {
       outcome,
-      fromReplicas: this.status.fromReplicas,
-      target: this.status.target,
-      removedPods: this.status.removedPods,
-      addedPods: this.status.addedPods,
-      compensation: { exclusionsRemoved: this.released },
+      fromReplicas: this.current.fromReplicas,
+      target: this.current.target,
+      removedPods: this.current.removedPods,
+      addedPods: this.current.addedPods,
+      compensation: { exclusionsRemoved: this.released, ...(this.left.length > 0 && { exclusionsLeft: this.left }) },
       ...(error !== undefined && { error }),
-      ...(this.status.stall && { stall: this.status.stall }),
+      ...(this.current.stall && { stall: this.current.stall }),
+      ...(this.cancelledAt && { cancelledAt: this.cancelledAt }),
+      ...(this.current.sweptExclusions.length > 0 && { swept: this.current.sweptExclusions }),
     };
-    this.status.result = result;
-    this.note(`operation ${outcome}${error ? `: ${error}` : ''}${this.released.length ? `; compensation removed ${this.released.join(', ')}` : ''}`);
+    this.current.result = result;
+    const compensation = this.released.length ? `; compensation removed ${this.released.join(', ')}` : '';
+    const left = this.left.length ? `; LEFT IN PLACE ${this.left.join(', ')}` : '';
+    this.note(`operation ${outcome}${error ? `: ${error}` : ''}${compensation}${left}`);
     return result;
   }
 }

@@ -8,9 +8,9 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { formatEntry } from '../domain/exclusion-list.js';
 import { replicasProblem, scaleDirection } from '../domain/scale-plan.js';
 import { calls } from './activity-proxies.js';
+import { releaseExclusions } from './cleanup.js';
 import { describeFailure } from './failures.js';
 import { operationStatusQuery } from './messages.js';
 import { operationMetrics } from './metrics.js';
@@ -37,12 +37,12 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
     upsertSearchAttributes([{ key: ScaleDirectionKey, value: direction }]);
     operationMetrics.started(op.metricTags());
 
-    const state = await calls.readAllocationState(input.cluster);
-    await reviewStaleExclusions(op, policy, state);
+    await reviewStaleExclusions(op, policy, input.recordedLeftovers ?? []);
     if (direction === 'in') await scaleIn(op, policy, fromReplicas, input.target);
-    if (direction === 'out') await scaleOut(op, policy, fromReplicas, input.target, state.health);
+    if (direction === 'out') await scaleOut(op, policy, fromReplicas, input.target);
   } catch (err) {
     failure = err;
+    if (isCancellation(err)) op.cancelled(new Date().toISOString());
   }
 
   await CancellationScope.nonCancellable(() => releaseExclusions(op, input.cluster));
@@ -50,18 +50,7 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
   const result =
     failure === undefined ? op.finish('succeeded') : isCancellation(failure) ? op.finish('cancelled') : op.finish('failed', describeFailure(failure));
   operationMetrics.completed(op.metricTags(), result.outcome, result.compensation.exclusionsRemoved.length > 0);
+  if (result.compensation.exclusionsLeft) operationMetrics.exclusionsLeft(op.metricTags(), result.compensation.exclusionsLeft.length);
   if (result.outcome !== 'failed') return result;
   throw ApplicationFailure.nonRetryable(result.error!, 'OperationFailed', result);
-}
-
-/** Compensation: remove every exclusion entry this operation still owns. */
-async function releaseExclusions(op: OperationState, cluster: string): Promise<void> {
-  const owned = op.ownedEntries();
-  if (owned.length === 0) return;
-  op.enter('cleaning-up', op.status.node);
-  for (const entry of owned) {
-    await calls.removeExclusion(cluster, entry);
-    op.release(entry, true);
-    op.note(`compensation: removed exclusion ${formatEntry(entry)}`);
-  }
 }

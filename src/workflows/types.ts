@@ -3,6 +3,7 @@ import type { ExclusionAttribute } from '../domain/exclusion-list.js';
 import type { NodeView, PreflightResult, ShardCopy, AwarenessSettings } from '../domain/zone-preflight.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
 import type { ClusterHealth } from '../domain/health.js';
+import type { DrainPoll } from '../domain/drain-safety.js';
 
 /** The guards and timings of one cluster, as the worker's config file states them. */
 export interface ClusterPolicy {
@@ -30,6 +31,8 @@ export interface OperationInput {
   cluster: string;
   target: number;
   source: string;
+  /** Exclusions earlier operations of this cluster left behind ("attr:value"): the sweep may remove them. */
+  recordedLeftovers?: string[];
 }
 
 export type OperationPhase =
@@ -40,6 +43,7 @@ export type OperationPhase =
   | 'shrinking'
   | 'waiting-pod-gone'
   | 'cleaning-up'
+  | 'waiting-old-nodes-gone'
   | 'growing'
   | 'waiting-nodes'
   | 'waiting-health'
@@ -67,6 +71,8 @@ export interface OperationStatus {
   phase: OperationPhase;
   node?: string;
   shardsLeft?: number;
+  /** The last drain poll of `node`: presence, copies left, unassigned copies. */
+  drain?: DrainPoll;
   preflight?: PreflightResult;
   stall?: StallReport;
   /** Exclusion entries found at the start that no operation owns ("attr:value"). */
@@ -74,6 +80,10 @@ export interface OperationStatus {
   sweptExclusions: string[];
   /** Entries this operation added and has not removed yet. */
   ownedExclusions: string[];
+  /** Entries cleanup could not remove, with why (a pod still terminating, Elasticsearch unreachable). */
+  exclusionsLeft: string[];
+  /** Concurrent writers noticed on the exclusion list (our edit was re-applied). */
+  conflicts: string[];
   removedPods: string[];
   addedPods: string[];
   events: OperationEvent[];
@@ -88,9 +98,13 @@ export interface OperationResult {
   target: number;
   removedPods: string[];
   addedPods: string[];
-  compensation: { exclusionsRemoved: string[] };
+  compensation: { exclusionsRemoved: string[]; exclusionsLeft?: string[] };
   error?: string;
   stall?: StallReport;
+  /** When the operation saw its cancellation (workflow time), if it was cancelled. */
+  cancelledAt?: string;
+  /** Stale exclusions this operation swept. */
+  swept?: string[];
 }
 
 export interface OperationRecord {
@@ -106,7 +120,7 @@ export interface OperationRecord {
 export interface ClusterStatus {
   cluster: string;
   desired?: TargetRequest;
-  running?: { workflowId: string; target: number; source: string; startedAt: string };
+  running?: { workflowId: string; target: number; source: string; startedAt: string; supersededBy?: TargetRequest };
   pending?: TargetRequest;
   rejected: { request: TargetRequest; reason: string }[];
   history: OperationRecord[];
@@ -116,7 +130,7 @@ export interface ClusterStatus {
 export interface ClusterWorkflowInput {
   cluster: string;
   initialTarget?: TargetRequest;
-  carried?: { nextSequence: number; desired?: TargetRequest; history: OperationRecord[]; rejected: ClusterStatus['rejected'] };
+  carried?: { nextSequence: number; desired?: TargetRequest; history: OperationRecord[]; rejected: ClusterStatus['rejected']; leftovers?: string[] };
 }
 
 /** A read of Elasticsearch's allocation state: who holds which shard, what is excluded. */
@@ -128,11 +142,6 @@ export interface AllocationState {
   health: ClusterHealth;
 }
 
-
-export interface DrainPoll {
-  shardsLeft: number;
-  relocating: number;
-}
 
 export interface StuckShardExplanation {
   /** False when Elasticsearch says the shards can move (then it is just slow, not stuck). */

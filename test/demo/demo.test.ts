@@ -70,7 +70,7 @@ describe('es-scaler demo', function () {
     assert.match(out, /^op-2 \(morning, → 8\)\s+succeeded$/m);
     assert.match(out, /^exclusion left behind\s+_ip=[\d.]+ \(es-data-6, a zombie\)\s+none$/m);
     assert.doesNotMatch(out, /^FAIL/m);
-    assert.match(out, /^cluster workflow:\s+cluster\/search\/es-data/m);
+    assert.match(out, /^cluster workflow:\s+cluster\/127\.0\.0\.1:\d+\/search\/es-data/m);
     assert.match(out, /^Temporal UI:\s+http:\/\/127\.0\.0\.1:\d+/m);
 
     // nothing it started outlives it
@@ -92,7 +92,7 @@ describe('es-scaler demo', function () {
       ),
     );
     assert.match(status, /desired:\s+8 replicas \(from schedule:production\/morning\)/);
-    assert.match(status, /op-1 → 6 \(schedule:production\/night\): superseded/);
+    assert.match(status, /op-1-\w+ → 6 \(schedule:production\/night\): superseded/);
 
     run.sample();
     run.child.kill('SIGINT');

@@ -20,6 +20,7 @@ interface Service {
   read_only?: boolean;
   cap_drop?: string[];
   stop_grace_period?: string;
+  ports?: (string | number | { published?: string | number; host_ip?: string })[];
 }
 
 function environment(service: Service): Record<string, string> {
@@ -49,6 +50,15 @@ describe('docker-compose.yml', () => {
     assert.ok(problems.some((p) => p.includes('restart_policy')), problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('/healthcheck/interval') && p.includes('duration')), problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('/depends_on')), problems.join('\n'));
+  });
+
+  it('publishes every port on the loopback interface only', () => {
+    const published = Object.entries(services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port })));
+    assert.ok(published.length >= 6, 'Temporal, its UI, Elasticsearch, the Kubernetes API and the worker are reachable from the host');
+    for (const { name, port } of published) {
+      const hostIp = typeof port === 'object' ? port.host_ip : /^(\d+\.\d+\.\d+\.\d+|\[[^\]]+\]):/.exec(String(port))?.[1];
+      assert.equal(hostIp, '127.0.0.1', `${name}: ${JSON.stringify(port)} is published on every interface`);
+    }
   });
 
   it('pins every image to a version', () => {
@@ -120,7 +130,7 @@ describe('docker-compose.yml', () => {
       .filter((env) => 'node.attr.zone' in env)
       .map((env) => ({ name: env['node.name'], zone: env['node.attr.zone'] }));
     assert.deepEqual(pods, esNodes);
-    assert.deepEqual(sandbox.command!.slice(3), ['--host', '0.0.0.0', '--k8s-port', '8001']);
+    assert.deepEqual(sandbox.command!.slice(3), ['--host', '0.0.0.0', '--k8s-port', '8001', '--k8s-token-file', '/etc/es-scaler/k8s-token']);
   });
 
   it('points the worker at a valid compose-specific config file that it mounts', () => {

@@ -16,12 +16,24 @@ describe('deploy/Dockerfile', () => {
     assert.ok(lintDockerfile('FROM node:20\nRUNN true\nEXPOSE http\n').length >= 2, 'the linter reports problems');
   });
 
-  it('builds every stage from the same pinned glibc Node 20 image', () => {
+  it('builds every stage from the same pinned glibc image of a supported Node.js LTS that package.json allows', () => {
     assert.ok(stages.length >= 2, 'multi-stage');
+    assert.equal(new Set(stages.map((s) => s.image)).size, 1, 'one base image');
+    const engines = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const [, minMajor] = /^>=(\d+)/.exec(engines) ?? [];
     for (const stage of stages) {
       assert.equal(imagePinProblem(stage.image), undefined, `stage ${stage.name ?? '?'}`);
-      assert.match(stage.image, /^node:20\.\d+\.\d+-bookworm-slim$/, `stage ${stage.name ?? '?'} uses ${stage.image}`);
+      const [, major] = /^node:(\d+)\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.exec(stage.image) ?? [];
+      // 20 reached its end of life in April 2026; 22 and 24 are the maintained LTS lines.
+      assert.ok(major === '22' || major === '24', `stage ${stage.name ?? '?'} uses ${stage.image}`);
+      assert.ok(Number(major) >= Number(minMajor), `${stage.image} satisfies engines ${engines}`);
     }
+  });
+
+  it('says in deploy/README.md which base image it uses', () => {
+    const readme = readFileSync(join(packageRoot, 'deploy', 'README.md'), 'utf8');
+    const image = runtime.image.split('@')[0]!;
+    assert.ok(readme.includes(`\`${image}\``), `deploy/README.md names ${image}`);
   });
 
   it('compiles and bundles in a build stage with dev dependencies', () => {

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { parse } from 'yaml';
-import { loadYamlDocuments, validateKubernetesObject, type KubernetesObject, type LoadedDocument } from '../../src/deploy-check/manifests.js';
+import {
+  loadKustomization as loadKustomizationIn,
+  loadKustomizeResources,
+  loadYamlDocuments,
+  validateKubernetesObject,
+  type KubernetesObject,
+  type LoadedDocument,
+} from '../../src/deploy-check/manifests.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { packageRoot } from '../../src/util/paths.js';
 
 const kubernetesDir = join(packageRoot, 'deploy', 'kubernetes');
 const baseDir = join(kubernetesDir, 'base');
-
-interface Kustomization {
-  namespace?: string;
-  resources?: string[];
-}
 
 // Just the fields these tests read; the objects themselves are validated against the real schema.
 interface EnvVar {
@@ -69,16 +70,8 @@ async function yamlFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
 }
 
-async function loadKustomization(): Promise<Kustomization> {
-  return parse(await readFile(join(baseDir, 'kustomization.yaml'), 'utf8'), { version: '1.1' }) as Kustomization;
-}
-
-async function loadBase(): Promise<LoadedDocument[]> {
-  const kustomization = await loadKustomization();
-  const docs: LoadedDocument[] = [];
-  for (const file of kustomization.resources ?? []) docs.push(...(await loadYamlDocuments(join(baseDir, file))));
-  return docs;
-}
+const loadKustomization = () => loadKustomizationIn(baseDir);
+const loadBase = () => loadKustomizeResources(baseDir);
 
 function only<T extends KubernetesObject>(docs: LoadedDocument[], kind: string): T {
   const found = docs.filter((d) => d.object.kind === kind);

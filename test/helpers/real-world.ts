@@ -13,7 +13,7 @@ export class RealWorld extends Harness {
     const { config, temporal } = await harnessConfig({
       cluster: REAL_CLUSTER,
       taskQueue: `es-scaler-real-${randomUUID().slice(0, 8)}`,
-      kubernetes: { namespace: cluster.namespace, statefulSet: cluster.statefulSet, apiServer: cluster.k8sUrl },
+      kubernetes: { namespace: cluster.namespace, statefulSet: cluster.statefulSet, apiServer: cluster.k8sUrl, tokenFile: cluster.k8sTokenFile },
       elasticsearchUrl: cluster.esUrl,
       policy: { maxReplicas: 6, pollInterval: '500ms', stallAfter: '60s', ...policy },
     });

@@ -11,6 +11,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
 import { assertAllShardsAssigned } from './cluster-assertions.js';
 import { Harness, harnessConfig, type ClusterInput } from './harness.js';
+import { Observer } from './observer.js';
+import { OtherWriter } from './other-writer.js';
 import { WorkerProcess } from './worker-process.js';
 
 export const CLUSTER = 'production';
@@ -22,14 +24,26 @@ export interface WorldOptions {
 
 export class World extends Harness {
   private workerProcess?: WorkerProcess;
+  /** The cluster through its REST APIs only, for invariant checks. */
+  readonly observer: Observer;
 
   private constructor(
     readonly sandbox: Sandbox,
     config: Config,
     temporal: ConstructorParameters<typeof Harness>[2],
     private readonly tempDir: string,
+    readonly namespace: string,
+    readonly statefulSet: string,
   ) {
     super(CLUSTER, config, temporal);
+    this.observer = new Observer(sandbox, namespace, statefulSet);
+  }
+
+  private writer?: OtherWriter;
+
+  /** Someone else on the same cluster (kubectl, curl), closed with the world. */
+  otherWriter(): OtherWriter {
+    return (this.writer ??= new OtherWriter(this.sandbox, this.namespace, this.statefulSet));
   }
 
   /** Each world gets its own namespace (so its own workflow ids) and task queue. */
@@ -39,11 +53,11 @@ export class World extends Harness {
     const { config, temporal } = await harnessConfig({
       cluster: CLUSTER,
       taskQueue: `es-scaler-${namespace}`,
-      kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl },
+      kubernetes: { namespace, statefulSet: options.scenario.statefulSet, apiServer: sandbox.k8sUrl, tokenFile: sandbox.k8sTokenFile },
       elasticsearchUrl: sandbox.esUrl,
       policy: { pollInterval: '200ms', stallAfter: '30s', ...options.cluster },
     });
-    return new World(sandbox, config, temporal, await mkdtemp(join(tmpdir(), 'es-scaler-test-')));
+    return new World(sandbox, config, temporal, await mkdtemp(join(tmpdir(), 'es-scaler-test-')), namespace, options.scenario.statefulSet);
   }
 
   /** Writes the config as the YAML file a user would keep, for the worker and CLI processes. */
@@ -80,6 +94,8 @@ export class World extends Harness {
       await this.closeWorkflowsAndWorker();
       await this.workerProcess?.stop();
     } finally {
+      await this.observer.close();
+      await this.writer?.close();
       await this.sandbox.close();
       await rm(this.tempDir, { recursive: true, force: true });
     }

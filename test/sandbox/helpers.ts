@@ -15,7 +15,7 @@ export interface Harness {
 export async function harness(scenario: Scenario, esOptions: { maxRetries?: number } = {}): Promise<Harness & { stop(): Promise<void> }> {
   const sb = await startSandbox(scenario);
   const es = new Client({ node: sb.esUrl, ...esOptions });
-  const kc = kubeConfigForServer(sb.k8sUrl);
+  const kc = kubeConfigForServer(sb.k8sUrl, { token: sb.k8sToken });
   return {
     sb,
     es,

@@ -18,7 +18,7 @@ describe('plan', function () {
   const writes = (w: World) => w.sandbox.requests.filter((r) => r.method !== 'GET').length;
 
   it('changes nothing; shows the pods that would go with their pre-flight, and the stale exclusions', async () => {
-    const leftover = { persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-2' } };
+    const leftover = { persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-2,es-data-9' } };
     const world = await startWorld({ scenario: { ...scenarios['even-8']!, settings: leftover }, cluster: { sweepStaleExclusions: true } });
     const configFile = await world.writeConfigFile();
     const before = snapshot(world);
@@ -32,7 +32,8 @@ describe('plan', function () {
     assert.match(out, /^\s+es-data-7\s+eu-central-1b\s+ok\s+proceeds\s+es-data-7 can be drained/m);
     assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+ok\s+proceeds\s+es-data-6 can be drained/m);
     assert.ok(out.indexOf('es-data-7 ') < out.indexOf('es-data-6 '), 'highest ordinal first');
-    assert.match(out, /_name:es-data-2 \(stale: owned by no operation; swept at the start, sweepStaleExclusions is on\)/);
+    assert.match(out, /_name:es-data-9 \(stale: owned by no operation; swept at the start, sweepStaleExclusions is on\)/);
+    assert.match(out, /_name:es-data-2 \(stale: owned by no operation\)$/m, 'an exclusion of a live pod is never swept');
     assert.match(out, /running:\s+no operation/);
     assert.match(out, /verdict:\s+would proceed: drain and remove es-data-7, es-data-6/);
 

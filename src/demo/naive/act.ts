@@ -40,7 +40,7 @@ export async function runNaiveAct(ctx: { output: Output; resources: Resources; p
   let cutShort = false;
   let zombiePod: string | undefined;
   const operator = new NaiveOperator(
-    { esUrl: sandbox.esUrl, k8sUrl: sandbox.k8sUrl, namespace: scenario.namespace, statefulSet: scenario.statefulSet },
+    { esUrl: sandbox.esUrl, k8sUrl: sandbox.k8sUrl, k8sToken: sandbox.k8sToken, namespace: scenario.namespace, statefulSet: scenario.statefulSet },
     desired,
     { maxRetries: NAIVE_MAX_RETRIES, retryCap: pace.naiveRetryCap, retryDelayMs: pace.naiveRetryDelayMs, signal },
     (event) => narrate(event),

@@ -42,6 +42,7 @@ export interface NaiveOptions {
 export interface NaiveTarget {
   esUrl: string;
   k8sUrl: string;
+  k8sToken: string;
   namespace: string;
   statefulSet: string;
 }
@@ -57,7 +58,7 @@ export class NaiveOperator {
     private readonly report: (event: NaiveEvent) => void,
   ) {
     this.es = new ElasticsearchClient({ node: target.esUrl });
-    const kubeConfig = kubeConfigForServer(target.k8sUrl, 'naive');
+    const kubeConfig = kubeConfigForServer(target.k8sUrl, { token: target.k8sToken }, { name: 'naive' });
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
   }
 

@@ -6,10 +6,12 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
+import { createApiToken } from '../api-token.js';
 import type { ShardRow } from '../es-cluster.js';
 import { Faults } from '../faults.js';
 import type { RecordedRequest } from '../http.js';
 import { startK8sApi } from '../k8s-api.js';
+import { EventStore } from '../k8s-events.js';
 import { parseScenario, type Scenario } from '../scenario.js';
 import type { FlatSettings } from '../settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from '../statefulset.js';
@@ -42,6 +44,8 @@ export interface RealNodeInfo {
 
 export interface RealCluster {
   k8sUrl: string;
+  /** The simulated Kubernetes API's bearer token, in a file (a config's kubernetes.tokenFile). */
+  k8sTokenFile: string;
   /** HTTP of es-data-0: the only master-eligible node, which scale-in never removes. */
   esUrl: string;
   namespace: string;
@@ -51,6 +55,8 @@ export interface RealCluster {
   es: Client;
   /** Every request the Kubernetes API served. */
   requests: RecordedRequest[];
+  /** events.k8s.io/v1 Events created through the Kubernetes API, oldest first. */
+  events(): Record<string, unknown>[];
   replicas(): number;
   pods(): (PodInfo & { phase: PodPhase })[];
   /** The version every node reports (`_cat/nodes?h=version`), e.g. ["8.19.21"]. */
@@ -190,12 +196,14 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
   });
   const requests: RecordedRequest[] = [];
   let k8s: { url: string; close(): Promise<void> } | undefined;
+  const k8sToken = await createApiToken();
   let es: Client | undefined;
   const shutdown = async (): Promise<void> => {
     sts.close();
     timers.close();
     await es?.close().catch(() => undefined);
     await k8s?.close();
+    await k8sToken.remove();
     // every pod, including ones a scale operation is starting or stopping right now
     await Promise.all([...processes.values()].map((n) => n.stop()));
     processes.clear();
@@ -219,7 +227,8 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
       await client.indices.create({ index: index.name, settings: { number_of_shards: index.primaries, number_of_replicas: index.replicas } });
     }
     await client.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
-    k8s = await startK8sApi({ host: '127.0.0.1', sts, faults: new Faults(timers, () => undefined), requests });
+    const events = new EventStore();
+    k8s = await startK8sApi({ host: '127.0.0.1', sts, events, faults: new Faults(timers, () => undefined), requests, token: k8sToken.token });
 
     const settings = async () => {
       const r = await client.cluster.getSettings({ flat_settings: true });
@@ -232,12 +241,14 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
     let closing: Promise<void> | undefined;
     const cluster: RealCluster = {
       k8sUrl: k8s.url,
+      k8sTokenFile: k8sToken.file,
       esUrl,
       namespace: s.namespace,
       statefulSet: s.statefulSet,
       distribution,
       es: client,
       requests,
+      events: () => events.list(),
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
       versions: async () => {

@@ -1,0 +1,77 @@
+// The cluster as an outside observer sees it: only through the Elasticsearch and Kubernetes REST
+// APIs (the official clients), never the sandbox's internals. Invariant checks read from here.
+import { Client } from '@elastic/elasticsearch';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { effectiveExclusions } from '../../src/domain/exclusion-list.js';
+import { kubeConfigForServer } from '../../src/util/kube-config.js';
+
+export interface ObservedShard {
+  index: string;
+  shard: number;
+  primary: boolean;
+  state: string;
+  node?: string;
+}
+
+export class Observer {
+  readonly es: Client;
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+
+  constructor(
+    target: { esUrl: string; k8sUrl: string; k8sToken: string },
+    private readonly namespace: string,
+    private readonly statefulSet: string,
+  ) {
+    this.es = new Client({ node: target.esUrl, maxRetries: 5 });
+    const kubeConfig = kubeConfigForServer(target.k8sUrl, { token: target.k8sToken }, { name: 'observer' });
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** Exclusion entries in force, per attribute (transient over persistent). */
+  async exclusions(): Promise<Record<string, string[]>> {
+    const s = await this.es.cluster.getSettings({ flat_settings: true });
+    const flat = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+    return effectiveExclusions({ persistent: flat(s.persistent), transient: flat(s.transient) });
+  }
+
+  async settings(): Promise<{ persistent: Record<string, unknown>; transient: Record<string, unknown> }> {
+    const s = await this.es.cluster.getSettings({ flat_settings: true });
+    return { persistent: s.persistent ?? {}, transient: s.transient ?? {} };
+  }
+
+  async replicas(): Promise<number> {
+    const scale = await this.apps.readNamespacedStatefulSetScale({ name: this.statefulSet, namespace: this.namespace });
+    return scale.spec?.replicas ?? 0;
+  }
+
+  async pods(): Promise<{ name: string; terminating: boolean }[]> {
+    const list = await this.core.listNamespacedPod({ namespace: this.namespace });
+    return list.items.map((p) => ({ name: p.metadata?.name ?? '', terminating: !!p.metadata?.deletionTimestamp }));
+  }
+
+  async nodes(): Promise<string[]> {
+    const rows = (await this.es.cat.nodes({ format: 'json', h: 'name' })) as { name: string }[];
+    return rows.map((r) => r.name).sort();
+  }
+
+  async shards(): Promise<ObservedShard[]> {
+    const rows = (await this.es.cat.shards({ format: 'json', h: 'index,shard,prirep,state,node' })) as Record<string, string | null>[];
+    return rows.map((r) => ({
+      index: r.index!,
+      shard: Number(r.shard),
+      primary: r.prirep === 'p',
+      state: r.state!,
+      ...(r.node && { node: r.node.split(' ')[0] }),
+    }));
+  }
+
+  async health(): Promise<string> {
+    return (await this.es.cluster.health()).status.toLowerCase();
+  }
+
+  close(): Promise<void> {
+    return this.es.close();
+  }
+}
