@@ -51,7 +51,11 @@ describe('real Kubernetes: RBAC of deploy/kubernetes/base, from the audit log', 
   for (const [ruleIndex, rule] of role.rules.entries()) {
     for (const verb of rule.verbs ?? []) {
       const grant = `${verb} ${rule.resources!.join(',')} (apiGroup "${rule.apiGroups!.join(',')}")`;
-      it(`without "${grant}": scale-in 8 → 7 fails with that 403, nothing left excluded`, async () => {
+      // Events are best effort by design (src/activities/events.ts): without that grant the scale-in
+      // goes on, and what fails is the Event an on-call engineer would look for.
+      const bestEffort = rule.resources!.includes('events');
+      const expectation = bestEffort ? 'no Event is recorded, the worker logs the 403, the scale-in still succeeds' : 'scale-in 8 → 7 fails with that 403, nothing left excluded';
+      it(`without "${grant}": ${expectation}`, async () => {
         const world = await startWorld({ scenario: EVEN_8, rolePatch: [{ op: 'replace', path: '/rules', value: withoutGrant(ruleIndex, verb) }] });
         await world.startWorkerProcess();
         await world.submit(7);
@@ -63,10 +67,17 @@ describe('real Kubernetes: RBAC of deploy/kubernetes/base, from the audit log', 
           ),
         );
         const [record] = await world.finishedOperations(1, 45_000);
+        assert.deepEqual(await world.exclusions(), {}, 'nothing left excluded');
+        if (bestEffort) {
+          assert.equal(record!.outcome, 'succeeded', record!.detail);
+          assert.match(world.workerOutput(), /Kubernetes Event not recorded[^\n]*403/);
+          const events = await world.core.listNamespacedEvent({ namespace: world.namespace, fieldSelector: `involvedObject.kind=StatefulSet,involvedObject.name=${world.statefulSet}` });
+          assert.deepEqual(events.items.map((e) => e.reason), [], 'no Event on the StatefulSet');
+          return;
+        }
         assert.equal(record!.outcome, 'failed', record!.detail);
         assert.match(record!.detail, /403|forbidden/i);
         assert.match(record!.detail, new RegExp(`cannot ${verb} resource .{0,3}${rule.resources![0]!.replace('/', '\\/')}`));
-        assert.deepEqual(await world.exclusions(), {}, 'nothing left excluded');
         assert.ok((await world.replicas()) >= 7);
       });
     }
