@@ -55,7 +55,13 @@ export async function placePods(cp: ControlPlane, namespace: string, name: strin
         `pod ${name}-${ordinal} Running on ${cp.nodes[zone]}`,
         async () => {
           const pod = await core.readNamespacedPod({ name: `${name}-${ordinal}`, namespace }).catch(() => undefined);
-          return isRunning(pod) && pod!.spec?.nodeName === cp.nodes[zone];
+          const nodeName = pod?.spec?.nodeName;
+          if (nodeName && nodeName !== cp.nodes[zone] && !pod.metadata?.deletionTimestamp) {
+            // The scheduler decided before its cache saw the cordon: delete, the controller recreates it.
+            await core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace, gracePeriodSeconds: 0 });
+            return false;
+          }
+          return isRunning(pod) && nodeName === cp.nodes[zone];
         },
         30_000,
         100,
