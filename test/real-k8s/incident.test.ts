@@ -130,7 +130,7 @@ describe('real Kubernetes: the incident night and Kubernetes faults', function (
     assert.equal(record!.outcome, 'failed', explain(world, record!.detail));
     assert.match(record!.detail, /es-data/);
     assert.match(record!.detail, /not ?found|404/i);
-    assert.deepEqual(await world.exclusions(), {}, 'nothing left excluded');
+    assert.deepEqual(await world.exclusions(), {}, `nothing left excluded (operation: ${record!.detail})`);
     assert.equal((await world.runningPodNames()).length, 8, 'no pod deleted by the worker');
   });
 

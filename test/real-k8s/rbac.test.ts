@@ -67,7 +67,7 @@ describe('real Kubernetes: RBAC of deploy/kubernetes/base, from the audit log', 
           ),
         );
         const [record] = await world.finishedOperations(1, 45_000);
-        assert.deepEqual(await world.exclusions(), {}, 'nothing left excluded');
+        assert.deepEqual(await world.exclusions(), {}, `nothing left excluded (operation ${record!.outcome}: ${record!.detail})`);
         if (bestEffort) {
           assert.equal(record!.outcome, 'succeeded', record!.detail);
           assert.match(world.workerOutput(), /Kubernetes Event not recorded[^\n]*403/);
