@@ -94,6 +94,9 @@ export class ClusterConnections {
  * A named kubeconfig context always wins (KUBECONFIG / ~/.kube/config), also inside a cluster:
  * it names another cluster than the one the worker runs in. Without one: the worker's service
  * account in a cluster, else the kubeconfig's current context.
+ * ES_SCALER_SERVICEACCOUNT_ROOT, if set, is a folder that holds the service-account files under
+ * their usual path (var/run/secrets/kubernetes.io/serviceaccount/): for a worker that runs outside
+ * a pod with a pod's identity, as the real-Kubernetes tests do.
  */
 function ambientKubeConfig(context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -107,7 +110,7 @@ function ambientKubeConfig(context: string | undefined): KubeConfig {
     }
     kubeConfig.setCurrentContext(context);
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
-    kubeConfig.loadFromCluster();
+    kubeConfig.loadFromCluster(process.env.ES_SCALER_SERVICEACCOUNT_ROOT ?? '');
   } else {
     kubeConfig.loadFromDefault();
   }

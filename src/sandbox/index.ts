@@ -1,4 +1,6 @@
 // startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
+// startSimulatedElasticsearch: the Elasticsearch half alone, for a world whose pods live elsewhere
+// (the real-Kubernetes tier: a real StatefulSet's pods join it as nodes).
 import { createApiToken } from './api-token.js';
 import { startEsApi } from './es-api.js';
 import { EsCluster, type ShardRow } from './es-cluster.js';
@@ -57,6 +59,20 @@ function simulatedNodes(cluster: EsCluster, roles: readonly string[], disk: Node
   };
 }
 
+/** The node sets outside the StatefulSet. They were there first, so a dedicated master is the elected one. */
+function addOtherNodes(cluster: EsCluster, s: Scenario): void {
+  s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
+}
+
+/** The scenario's indices, every copy started on the nodes present now. */
+function createScenarioIndices(cluster: EsCluster, s: Scenario): void {
+  for (const index of s.indices) {
+    const settings = Object.fromEntries(Object.entries(index.settings ?? {}).map(([k, v]) => [k.replace(/^index\./, ''), v]));
+    const shardBytes = index.shardSize === undefined ? undefined : bytes(index.shardSize);
+    cluster.createIndex(index.name, index.primaries, index.replicas, { placeNow: true, settings, ...(shardBytes === undefined ? {} : { shardBytes }) });
+  }
+}
+
 function initialSettings(s: Scenario): { persistent: FlatSettings; transient: FlatSettings } {
   const persistent: FlatSettings = {};
   if (s.awareness) {
@@ -66,6 +82,18 @@ function initialSettings(s: Scenario): { persistent: FlatSettings; transient: Fl
     }
   }
   return { persistent: { ...persistent, ...s.settings?.persistent }, transient: { ...s.settings?.transient } };
+}
+
+type ClusterViews = Pick<Sandbox, 'esNodes' | 'settings' | 'exclusions' | 'shards' | 'health'>;
+
+function clusterViews(cluster: EsCluster): ClusterViews {
+  return {
+    esNodes: () => cluster.nodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip, roles: [...n.roles] })),
+    settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
+    exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
+    shards: () => cluster.shardRows(),
+    health: () => cluster.health().status,
+  };
 }
 
 export interface SandboxOptions {
@@ -103,14 +131,9 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await k8sToken.remove();
   };
   try {
-    // the other node sets were there first, so a dedicated master is the elected one
-    s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
+    addOtherNodes(cluster, s);
     await sts.startInitialPods();
-    for (const index of s.indices) {
-      const settings = Object.fromEntries(Object.entries(index.settings ?? {}).map(([k, v]) => [k.replace(/^index\./, ''), v]));
-      const shardBytes = index.shardSize === undefined ? undefined : bytes(index.shardSize);
-      cluster.createIndex(index.name, index.primaries, index.replicas, { placeNow: true, settings, ...(shardBytes === undefined ? {} : { shardBytes }) });
-    }
+    createScenarioIndices(cluster, s);
     cluster.start(timers);
     const events = new EventStore();
     const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, events, faults, requests, token: k8sToken.token });
@@ -125,11 +148,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
-      esNodes: () => cluster.nodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip, roles: [...n.roles] })),
-      settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
-      exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
-      shards: () => cluster.shardRows(),
-      health: () => cluster.health().status,
+      ...clusterViews(cluster),
       requests,
       events: () => events.list(),
       faults: {
@@ -146,4 +165,51 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await shutdown();
     throw err;
   }
+}
+
+/** The simulated Elasticsearch cluster alone; its nodes come and go through `nodes`. */
+export interface SimulatedElasticsearch extends ClusterViews {
+  esUrl: string;
+  /** A pod that runs joins the cluster as a node named after it, in its zone; a stopped one leaves. */
+  nodes: NodeRuntime;
+  /** Creates the scenario's indices with every copy started, on the nodes present now. */
+  createIndices(): void;
+  requests: RecordedRequest[];
+  stallRelocations(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Uses the scenario's indices, awareness, settings and timings; its pods are someone else's. */
+export async function startSimulatedElasticsearch(
+  scenario: Scenario,
+  opts: Pick<SandboxOptions, 'host'> & { port?: number } = {},
+): Promise<SimulatedElasticsearch> {
+  const s = parseScenario(scenario);
+  const timers = new Timers();
+  const cluster = new EsCluster(new ClusterSettings(initialSettings(s)), { ...DEFAULT_TIMINGS, ...s.timings });
+  const faults = new Faults(timers, (on) => cluster.setStalled(on));
+  const requests: RecordedRequest[] = [];
+  addOtherNodes(cluster, s);
+  cluster.start(timers);
+  let es: Awaited<ReturnType<typeof startEsApi>>;
+  try {
+    es = await startEsApi({ host: opts.host ?? '127.0.0.1', port: opts.port, cluster, faults, requests, timers });
+  } catch (err) {
+    timers.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    esUrl: es.url,
+    nodes: simulatedNodes(cluster, podRoles(s), nodeDisk(s.disk)),
+    createIndices: () => createScenarioIndices(cluster, s),
+    ...clusterViews(cluster),
+    requests,
+    stallRelocations: (on) => faults.stallRelocations(on),
+    close: () =>
+      (closing ??= (async () => {
+        timers.close();
+        await es.close();
+      })()),
+  };
 }
