@@ -6,7 +6,7 @@ import type { ClusterFacts, CopyFacts, IndexFacts, NodeFacts } from '../domain/c
 import type { HealthFacts, HealthStatus } from '../domain/capacity/health.js';
 import { capacityVerdict, type CapacityVerdict, type PreflightPolicy } from '../domain/capacity/verdict.js';
 import type { ClusterConnections } from './connections.js';
-import { readSettings } from './elasticsearch.js';
+import { readSettings, type CatShard } from './elasticsearch.js';
 
 export interface CapacityRequest {
   cluster: string;
@@ -28,14 +28,6 @@ export async function capacityPreflight(client: Client, pod: string, policy: Pre
   return capacityVerdict(facts, health, pod, policy);
 }
 
-interface CatShard {
-  index?: string;
-  shard?: string;
-  prirep?: string;
-  state?: string;
-  node?: string | null;
-  store?: string | null;
-}
 
 /** Everything the predictions read, in five requests. */
 export async function readCapacityFacts(client: Client): Promise<{ facts: ClusterFacts; health: HealthFacts }> {

@@ -25,7 +25,8 @@ describe('plan', function () {
     const readsBefore = world.sandbox.requests.length;
 
     const result = await runCli(['plan', 'production', '6', '--config', configFile]);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 4, `exit 4: proceeds with warnings (the operator's es-data-2 exclusion stays): ${result.stderr}`);
+    assert.match(result.stdout, /stale exclusions stay in force \(not swept\): _name:es-data-2/);
     const out = result.stdout;
     assert.match(out, /replicas: 8 now → 6 \(scale-in by 2\)/);
     assert.match(out, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+DETAIL$/m);

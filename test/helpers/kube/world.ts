@@ -4,12 +4,11 @@
 // with exactly the Deployment's ServiceAccount token, through the in-cluster configuration path.
 // Every assertion helper reads the Kubernetes and Elasticsearch REST APIs.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import { effectiveExclusions } from '../../../src/domain/exclusion-list.js';
 import { readSettings } from '../../../src/activities/elasticsearch.js';
 import { startSimulatedElasticsearch, type SimulatedElasticsearch } from '../../../src/sandbox/index.js';
@@ -43,7 +42,6 @@ export interface PodState {
 }
 
 export class KubeWorld extends Harness {
-  private workerProcess?: WorkerProcess;
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
@@ -116,28 +114,7 @@ export class KubeWorld extends Harness {
 
   /** The worker as a container of the Deployment would run it: in-cluster config, its ServiceAccount's token. */
   async startWorkerProcess(): Promise<WorkerProcess> {
-    const configFile = join(this.tempDir, 'es-scaler.yaml');
-    const cluster = this.config.clusters[KUBE_CLUSTER]!;
-    const file = {
-      temporal: this.config.temporal,
-      clusters: { [KUBE_CLUSTER]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms` } },
-    };
-    await writeFile(configFile, stringify(file));
-    const worker = await WorkerProcess.spawn(configFile, this.workerEnvironment);
-    this.workerProcess = worker;
-    await worker.waitFor('worker polling');
-    return worker;
-  }
-
-  async killWorkerProcess(): Promise<void> {
-    this.workerProcess!.kill('SIGKILL');
-    await this.workerProcess!.exited(5_000);
-    this.workerProcess = undefined;
-  }
-
-  /** What the worker logged so far (for failure messages). */
-  workerOutput(): string {
-    return this.workerProcess?.output ?? '';
+    return this.startWorkerProcessWith(await this.writeConfigFileIn(this.tempDir), this.workerEnvironment);
   }
 
   // --- the cluster, through the REST APIs
@@ -181,7 +158,7 @@ export class KubeWorld extends Harness {
   async close(): Promise<void> {
     try {
       await this.closeWorkflowsAndWorker().catch(() => undefined);
-      await this.workerProcess?.stop();
+      await this.stopWorkerProcess();
     } finally {
       for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
       await this.core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
