@@ -2,11 +2,12 @@
 // mounted files each time a client is asked for, so a rotated secret is picked up without a
 // restart; they never travel through workflow inputs or history.
 import { readFileSync } from 'node:fs';
-import { Client as ElasticsearchClient, type ClientOptions } from '@elastic/elasticsearch';
+import type { Client as ElasticsearchClient, ClientOptions } from '@elastic/elasticsearch';
 import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
 import { kubeConfigForServer } from '../util/kube-config.js';
+import { searchClient } from './search-client.js';
 import type { ClusterPolicy } from '../workflows/types.js';
 
 export interface KubernetesTarget {
@@ -51,15 +52,15 @@ export class ClusterConnections {
   }
 
   elasticsearch(cluster: string): ElasticsearchClient {
-    const { elasticsearch } = this.clusterConfig(cluster);
+    const { elasticsearch, engine } = this.clusterConfig(cluster);
     const options: ClientOptions = { node: elasticsearch.url, requestTimeout: 30_000 };
     if (elasticsearch.auth) options.auth = readAuth(elasticsearch.auth);
     if (elasticsearch.caFile) options.tls = { ca: readFileSync(elasticsearch.caFile, 'utf8') };
-    const fingerprint = JSON.stringify([options.auth, options.tls]);
+    const fingerprint = JSON.stringify([engine, options.auth, options.tls]);
     const cached = this.elasticsearchClients.get(cluster);
     if (cached?.fingerprint === fingerprint) return cached.client;
     void cached?.client.close();
-    const client = new ElasticsearchClient(options);
+    const client = searchClient(engine, options);
     this.elasticsearchClients.set(cluster, { fingerprint, client });
     return client;
   }
@@ -93,6 +94,9 @@ export class ClusterConnections {
  * A named kubeconfig context always wins (KUBECONFIG / ~/.kube/config), also inside a cluster:
  * it names another cluster than the one the worker runs in. Without one: the worker's service
  * account in a cluster, else the kubeconfig's current context.
+ * ES_SCALER_SERVICEACCOUNT_ROOT, if set, is a folder that holds the service-account files under
+ * their usual path (var/run/secrets/kubernetes.io/serviceaccount/): for a worker that runs outside
+ * a pod with a pod's identity, as the real-Kubernetes tests do.
  */
 function ambientKubeConfig(context: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -106,7 +110,7 @@ function ambientKubeConfig(context: string | undefined): KubeConfig {
     }
     kubeConfig.setCurrentContext(context);
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
-    kubeConfig.loadFromCluster();
+    kubeConfig.loadFromCluster(process.env.ES_SCALER_SERVICEACCOUNT_ROOT ?? '');
   } else {
     kubeConfig.loadFromDefault();
   }

@@ -29,12 +29,14 @@ const SHARD_COLUMNS = 'index,shard,prirep,state,node';
 /** How often an exclusion edit is re-applied when another writer's concurrent PUT undid it. */
 const EDIT_ATTEMPTS = 3;
 
-interface CatShard {
+/** A `_cat/shards` row in JSON, as much of it as es-scaler asks for. */
+export interface CatShard {
   index?: string;
   shard?: string;
   prirep?: string;
   state?: string;
   node?: string | null;
+  store?: string | null;
 }
 
 export interface WatchRequest {

@@ -36,12 +36,15 @@ export function createKubernetesActivities(connections: ClusterConnections) {
       });
     },
 
-    /** Whether `pod` exists, and whether it is on its way out (terminating, or above spec.replicas). */
+    /**
+     * Whether `pod` exists, and whether it is on its way out (terminating, or above spec.replicas).
+     * Without the StatefulSet (deleted, perhaps orphaning its pods) only the pod itself tells.
+     */
     async podFate(cluster: string, pod: { name: string; ordinal: number }): Promise<{ exists: boolean; leaving: boolean }> {
       const target = k8s(cluster);
-      const [found, scale] = await Promise.all([readPod(target, pod.name), readScale(target)]);
-      const belowReplicas = pod.ordinal < (scale.spec?.replicas ?? 0);
-      return { exists: found !== undefined, leaving: !belowReplicas || !!found?.metadata?.deletionTimestamp };
+      const [found, scale] = await Promise.all([readPod(target, pod.name), readScale(target).catch(orUndefinedIfNotFound)]);
+      const aboveReplicas = scale !== undefined && pod.ordinal >= (scale.spec?.replicas ?? 0);
+      return { exists: found !== undefined, leaving: found === undefined || aboveReplicas || !!found.metadata?.deletionTimestamp };
     },
   };
 }
@@ -64,10 +67,10 @@ export function changedElsewhere({ namespace, statefulSet }: KubernetesTarget, c
 }
 
 async function readPod({ core, namespace }: KubernetesTarget, name: string) {
-  try {
-    return await core.readNamespacedPod({ name, namespace });
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  }
+  return core.readNamespacedPod({ name, namespace }).catch(orUndefinedIfNotFound);
+}
+
+function orUndefinedIfNotFound(err: unknown): undefined {
+  if ((err as { code?: number }).code === 404) return undefined;
+  throw err;
 }

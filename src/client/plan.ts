@@ -52,10 +52,11 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
   try {
     const k8s = createKubernetesActivities(connections);
     const es = createElasticsearchActivities(connections);
+    const apiServer = clusterConfig.kubernetes.apiServer ?? 'the in-cluster or KUBECONFIG API server';
     const [current, pods, state, running] = await Promise.all([
-      k8s.readReplicas(cluster),
-      listStatefulSetPods(connections.kubernetes(cluster)),
-      es.readAllocationState(cluster),
+      reading(`Kubernetes: StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, k8s.readReplicas(cluster)),
+      reading(`Kubernetes: pods of StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, listStatefulSetPods(connections.kubernetes(cluster))),
+      reading(`Elasticsearch at ${clusterConfig.elasticsearch.url}`, es.readAllocationState(cluster)),
       runningOperation(temporal, clusterWorkflowIdOf(config, cluster)),
     ]);
 
@@ -100,6 +101,17 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
     };
   } finally {
     await connections.close();
+  }
+}
+
+/** A read's failure, saying what was read where (the clients' own messages often do not). */
+async function reading<T>(what: string, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    const status = (err as { code?: unknown; statusCode?: unknown }).code ?? (err as { statusCode?: unknown }).statusCode;
+    const reason = status === 404 ? 'not found (HTTP 404)' : (err as Error).message.split('\n')[0];
+    throw new Error(`${what}: ${reason}`, { cause: err });
   }
 }
 

@@ -35,7 +35,7 @@ export function validateTarget(config: Config, submission: TargetSubmission): Ta
   return { replicas: submission.replicas as number, source: submission.source, requestedAt: new Date().toISOString() };
 }
 
-export async function submitTarget(client: Client, config: Config, submission: TargetSubmission): Promise<{ workflowId: string }> {
+export async function submitTarget(client: Client, config: Config, submission: TargetSubmission): Promise<{ workflowId: string; request: TargetRequest }> {
   const request = validateTarget(config, submission);
   const workflowId = clusterWorkflowIdOf(config, submission.cluster);
   const input: ClusterWorkflowInput = { cluster: submission.cluster };
@@ -48,5 +48,5 @@ export async function submitTarget(client: Client, config: Config, submission: T
     typedSearchAttributes: [{ key: EsClusterKey, value: submission.cluster }],
     memo: { cluster: submission.cluster },
   });
-  return { workflowId };
+  return { workflowId, request };
 }

@@ -50,6 +50,10 @@ const elasticsearchAuth = z.union([
   z.object({ usernameFile: z.string().min(1), passwordFile: z.string().min(1) }).strict(),
 ]);
 
+/** The search engines es-scaler drives; the same workflow code runs for each. */
+export const ENGINES = ['elasticsearch', 'opensearch'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 const scheduleSchema = z
   .object({
     name: k8sName,
@@ -108,6 +112,9 @@ const clusterSchema = z
     pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
     stallAfter: duration('15m', STALL_AFTER_BOUNDS),
     schedules: z.array(scheduleSchema).default([]),
+    engine: z.enum(ENGINES).default('elasticsearch'),
+    /** exclude: allocation exclusion by node; shutdown: the node-shutdown API (Elasticsearch 7.15+), which ECK uses. */
+    drainMethod: z.enum(['exclude', 'shutdown']).default('exclude'),
   })
   .strict()
   .superRefine((cluster, ctx) => {
@@ -116,6 +123,13 @@ const clusterSchema = z
         code: 'custom',
         path: ['stallAfter'],
         message: `expected at least twice pollInterval (${formatDuration(2 * cluster.pollInterval)}) so a stall is seen over more than one poll, found ${formatDuration(cluster.stallAfter)}`,
+      });
+    }
+    if (cluster.drainMethod === 'shutdown' && cluster.engine === 'opensearch') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['drainMethod'],
+        message: 'expected "exclude" for engine "opensearch": OpenSearch has no node-shutdown API',
       });
     }
     if (cluster.minReplicas > cluster.maxReplicas) {

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { renderApply } from '../client/commands/schedules.js';
-import { applySchedules } from '../client/schedules/apply.js';
+import { applySchedules } from '../schedules/apply.js';
 import { clusterWorkflowIdOf } from '../client/submit-target.js';
 import { formatDuration } from '../config/duration.js';
 import type { OperationRecord } from '../workflows/types.js';

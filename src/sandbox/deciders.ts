@@ -1,7 +1,10 @@
 // The allocation deciders the sandbox models, with Elasticsearch's decider names, rules and explanation texts
-// (ReplicaAfterPrimaryActive, Filter, SameShard, Throttling, Awareness, ClusterRebalance, ConcurrentRebalance).
-import { describeRouting, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
+// (ReplicaAfterPrimaryActive, Filter, NodeShutdown (node-shutdown.ts), SameShard, DiskThreshold, Throttling, ShardsLimit,
+// Awareness, DataTier, ClusterRebalance, ConcurrentRebalance).
+import { diskCanAllocate, diskCanRemain, type DiskView } from './disk-threshold.js';
+import { describeRouting, isDataNode, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
 import { buildFilters, describeFilters, matchesNode } from './node-filters.js';
+import { nodeShutdown } from './node-shutdown.js';
 import { tokens } from './patterns.js';
 import type { ClusterSettings } from './settings.js';
 
@@ -14,12 +17,14 @@ export interface Decision {
 }
 
 /** What the deciders read from the cluster. */
-export interface AllocationView {
+export interface AllocationView extends DiskView {
   readonly settings: ClusterSettings;
   dataNodes(): readonly EsNode[];
   node(id: string): EsNode | undefined;
   replicasOf(index: string): number;
+  indexSettings(index: string): Record<string, string>; // flat, without the "index." prefix
   copies(): readonly ShardCopy[];
+  shardCount(nodeId: string, index?: string): number;
 }
 
 const ALLOCATION = 'cluster.routing.allocation';
@@ -44,16 +49,27 @@ export function overall(decisions: readonly Decision[]): DecisionType {
 export function canAllocate(view: AllocationView, copy: ShardCopy, node: EsNode): Decision[] {
   return [
     replicaAfterPrimaryActive(view, copy),
-    filter(view, node),
+    filter(view, copy, node),
+    nodeShutdown(view, node),
     sameShard(view, copy, node),
+    { decider: 'disk_threshold', ...diskCanAllocate(view, copy, node) },
     throttling(view, copy, node),
+    shardsLimit(view, copy, node, true),
     awareness(view, copy, node, true),
+    dataTier(view, copy, node),
   ];
 }
 
 /** Decisions for `copy` staying on its current node (the deciders that override canRemain). */
 export function canRemain(view: AllocationView, copy: ShardCopy, node: EsNode): Decision[] {
-  return [filter(view, node), awareness(view, copy, node, false)];
+  return [
+    filter(view, copy, node),
+    nodeShutdown(view, node),
+    { decider: 'disk_threshold', ...diskCanRemain(view, node) },
+    shardsLimit(view, copy, node, false),
+    awareness(view, copy, node, false),
+    dataTier(view, copy, node),
+  ];
 }
 
 /** Cluster-wide rebalancing gates. */
@@ -85,22 +101,41 @@ function replicaAfterPrimaryActive(view: AllocationView, copy: ShardCopy): Decis
     : decision(name, 'NO', 'primary shard for this replica is not yet active');
 }
 
-function filter(view: AllocationView, node: EsNode): Decision {
+function filter(view: AllocationView, copy: ShardCopy, node: EsNode): Decision {
+  const index = indexGroups(view.indexSettings(copy.index), 'routing.allocation');
   const s = view.settings;
-  const require = buildFilters('AND', s.group(`${ALLOCATION}.require`));
-  if (require && !matchesNode(require, node)) {
-    return decision('filter', 'NO', `node does not match cluster setting [${ALLOCATION}.require] filters [${describeFilters(require)}]`);
-  }
-  const include = buildFilters('OR', s.group(`${ALLOCATION}.include`));
-  if (include && !matchesNode(include, node)) {
-    // sic: this is ES's wording
-    return decision('filter', 'NO', `node does not cluster setting [${ALLOCATION}.include] filters [${describeFilters(include)}]`);
-  }
-  const exclude = buildFilters('OR', s.group(`${ALLOCATION}.exclude`));
-  if (exclude && matchesNode(exclude, node)) {
-    return decision('filter', 'NO', `node matches cluster setting [${ALLOCATION}.exclude] filters [${describeFilters(exclude)}]`);
+  const checks: [scope: string, groups: (kind: string) => Record<string, string>][] = [
+    ['index', (kind) => index(kind)],
+    ['cluster', (kind) => s.group(`${ALLOCATION}.${kind}`)],
+  ];
+  for (const [scope, groups] of checks) {
+    const prefix = scope === 'index' ? 'index.routing.allocation' : ALLOCATION;
+    const require = buildFilters('AND', groups('require'));
+    if (require && !matchesNode(require, node)) {
+      return decision('filter', 'NO', `node does not match ${scope} setting [${prefix}.require] filters [${describeFilters(require)}]`);
+    }
+    const include = buildFilters('OR', groups('include'));
+    if (include && !matchesNode(include, node)) {
+      return decision('filter', 'NO', `node does not match ${scope} setting [${prefix}.include] filters [${describeFilters(include)}]`);
+    }
+    const exclude = buildFilters('OR', groups('exclude'));
+    if (exclude && matchesNode(exclude, node)) {
+      return decision('filter', 'NO', `node matches ${scope} setting [${prefix}.exclude] filters [${describeFilters(exclude)}]`);
+    }
   }
   return decision('filter', 'YES', 'node passes include/exclude/require filters');
+}
+
+/** `routing.allocation.<kind>.<attr>` index settings keyed by attr; _tier_preference belongs to the data_tier decider. */
+function indexGroups(settings: Record<string, string>, prefix: string): (kind: string) => Record<string, string> {
+  return (kind) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(settings)) {
+      const p = `${prefix}.${kind}.`;
+      if (k.startsWith(p) && k !== `${prefix}.include._tier_preference`) out[k.slice(p.length)] = v;
+    }
+    return out;
+  };
 }
 
 function sameShard(view: AllocationView, copy: ShardCopy, node: EsNode): Decision {
@@ -202,6 +237,49 @@ function awareness(view: AllocationView, copy: ShardCopy, node: EsNode, moveToNo
     }
   }
   return decision('awareness', 'YES', 'node meets all awareness attribute requirements');
+}
+
+const TOTAL_SHARDS_PER_NODE = 'total_shards_per_node';
+
+/** index/cluster total_shards_per_node: copies on the node (not those leaving) against each limit; -1 is no limit. */
+function shardsLimit(view: AllocationView, copy: ShardCopy, node: EsNode, allocating: boolean): Decision {
+  const name = 'shards_limit';
+  const indexLimit = Number(view.indexSettings(copy.index)[`routing.allocation.${TOTAL_SHARDS_PER_NODE}`] ?? -1);
+  const clusterLimit = intSetting(view, [`${ALLOCATION}.${TOTAL_SHARDS_PER_NODE}`], -1);
+  if (indexLimit <= 0 && clusterLimit <= 0) return decision(name, 'YES', `total shard limits are disabled: [index: ${indexLimit}, cluster: ${clusterLimit}] <= 0`);
+  // allocating: one more would reach past the limit; remaining: the node is already past it
+  const over = (count: number, limit: number): boolean => (allocating ? count >= limit : count > limit);
+  const nodeCount = view.shardCount(node.id);
+  if (clusterLimit > 0 && over(nodeCount, clusterLimit)) {
+    return decision(name, 'NO', `too many shards [${nodeCount}] allocated to this node, cluster setting [${ALLOCATION}.${TOTAL_SHARDS_PER_NODE}=${clusterLimit}]`);
+  }
+  const indexCount = view.shardCount(node.id, copy.index);
+  if (indexLimit > 0 && over(indexCount, indexLimit)) {
+    return decision(
+      name,
+      'NO',
+      `too many shards [${indexCount}] allocated to this node for index [${copy.index}], index setting [index.routing.allocation.${TOTAL_SHARDS_PER_NODE}=${indexLimit}]`,
+    );
+  }
+  return decision(name, 'YES', `the shard count [${nodeCount}] for this node is under the index limit [${indexLimit}] and cluster level node limit [${clusterLimit}]`);
+}
+
+/** A node holds a tier when it has its role or the generic data role. */
+function hasTier(node: EsNode, tier: string): boolean {
+  return node.roles.includes(tier) || node.roles.includes('data');
+}
+
+/** index.routing.allocation.include._tier_preference: the first listed tier with any node in the cluster is required. */
+function dataTier(view: AllocationView, copy: ShardCopy, node: EsNode): Decision {
+  const name = 'data_tier';
+  const preference = tokens(view.indexSettings(copy.index)['routing.allocation.include._tier_preference']);
+  if (preference.length === 0) return decision(name, 'YES', 'node passes tier preference filters');
+  const listed = preference.join(',');
+  const tier = preference.find((t) => view.dataNodes().some((n) => isDataNode(n) && hasTier(n, t)));
+  if (tier === undefined) return decision(name, 'NO', `index has a preference for tiers [${listed}], but no nodes for any of those tiers are available in the cluster`);
+  return hasTier(node, tier)
+    ? decision(name, 'YES', `index has a preference for tiers [${listed}] and node has tier [${tier}]`)
+    : decision(name, 'NO', `index has a preference for tiers [${listed}] and node does not meet the required [${tier}] tier`);
 }
 
 function clusterRebalance(view: AllocationView): Decision {

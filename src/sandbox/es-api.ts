@@ -4,17 +4,16 @@ import { formatBytes, renderCat, type CatColumn, type Cell } from './cat.js';
 import { EsException, esError, illegalArgument, indexNotFound } from './es-errors.js';
 import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
+import { shutdownApi } from './node-shutdown.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
-import { isActive, NODE_ROLES, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
+import { docsOf, isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
 import { simpleMatch, tokens } from './patterns.js';
 import { flattenSettings, nestSettings, type FlatSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
 const ES_VERSION = '8.19.0';
 const BUILD_HASH = createHash('sha1').update(`es-scaler sandbox ${ES_VERSION}`).digest('hex');
-const NODE_ROLE_LETTERS = 'cdfhilmrstw';
-const BYTES_PER_DOC = 612;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface EsApiOptions {
@@ -29,7 +28,12 @@ export interface EsApiOptions {
 export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
   const { cluster, timers } = opts;
   const api = new EsApi(cluster, timers);
+  const shutdown = shutdownApi(cluster);
   const router = new Router()
+    .on('GET', '/_nodes/shutdown', (r) => shutdown.get(r))
+    .on('GET', '/_nodes/:node/shutdown', (r) => shutdown.get(r))
+    .on('PUT', '/_nodes/:node/shutdown', (r) => shutdown.put(r))
+    .on('DELETE', '/_nodes/:node/shutdown', (r) => shutdown.delete(r))
     .on(['GET', 'HEAD'], '/', () => api.root())
     .on('GET', '/_cluster/health', (r) => api.health(r))
     .on('GET', '/_cluster/health/:index', (r) => api.health(r))
@@ -42,9 +46,16 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
     .on('GET', '/_cat/nodeattrs', (r) => api.catNodeattrs(r))
     .on('GET', '/_cat/indices', (r) => api.catIndices(r))
     .on('GET', '/_cat/indices/:index', (r) => api.catIndices(r))
+    .on('GET', '/_cat/allocation', (r) => api.catAllocation(r))
+    .on('GET', '/_cat/allocation/:filter', (r) => api.catAllocation(r))
+    .on('GET', '/_nodes/stats', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/stats/:metric', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/:filter/stats', (r) => api.nodesStats(r))
+    .on('GET', '/_nodes/:filter/stats/:metric', (r) => api.nodesStats(r))
     .on('GET', '/_nodes', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter', (r) => api.nodesInfo(r))
     .on('GET', '/_nodes/:filter/:metric', (r) => api.nodesInfo(r))
+    .on('GET', '/_settings', (r) => api.getIndexSettings(r))
     .on('GET', '/:index/_settings', (r) => api.getIndexSettings(r))
     .on('PUT', '/:index/_settings', (r) => api.putIndexSettings(r))
     .on('PUT', '/:index', (r) => api.createIndex(r))
@@ -119,20 +130,43 @@ class EsApi {
     if (flag(q, 'wait_for_no_relocating_shards')) checks.push(() => this.cluster.health(indices).relocating_shards === 0);
     if (flag(q, 'wait_for_no_initializing_shards')) checks.push(() => this.cluster.health(indices).initializing_shards === 0);
     const nodes = q.get('wait_for_nodes');
-    if (nodes) checks.push(nodeCountCheck(nodes, () => this.cluster.dataNodes().length));
+    if (nodes) checks.push(nodeCountCheck(nodes, () => this.cluster.nodes().length));
     const ok = checks.length === 0 || (await this.timers.waitUntil(() => checks.every((c) => c()), parseTime(q.get('timeout'), DEFAULT_TIMEOUT_MS)));
-    return { status: ok ? 200 : 408, body: this.healthBody(this.cluster.health(indices), !ok) };
+    const body = this.healthBody(this.cluster.health(indices), !ok);
+    const level = q.get('level') ?? 'cluster';
+    if (level === 'indices' || level === 'shards') {
+      const names = indices ?? this.cluster.indices().map((i) => i.name);
+      body.indices = Object.fromEntries(names.map((n) => [n, this.indexHealth(n)]));
+    } else if (level !== 'cluster') {
+      throw illegalArgument(`level must be one of [cluster, indices, shards], was [${level}]`);
+    }
+    return { status: ok ? 200 : 408, body };
+  }
+
+  private indexHealth(name: string): Record<string, unknown> {
+    const meta = this.cluster.index(name)!;
+    const h = this.cluster.health([name]);
+    return {
+      status: h.status,
+      number_of_shards: meta.primaries,
+      number_of_replicas: meta.replicas,
+      active_primary_shards: h.active_primary_shards,
+      active_shards: h.active_shards,
+      relocating_shards: h.relocating_shards,
+      initializing_shards: h.initializing_shards,
+      unassigned_shards: h.unassigned_shards,
+      unassigned_primary_shards: h.unassigned_primary_shards,
+    };
   }
 
   private healthBody(h: HealthCounts, timedOut: boolean): Record<string, unknown> {
-    const n = this.cluster.dataNodes().length;
     const total = h.active_shards + h.initializing_shards + h.unassigned_shards;
     return {
       cluster_name: this.cluster.name,
       status: h.status,
       timed_out: timedOut,
-      number_of_nodes: n,
-      number_of_data_nodes: n,
+      number_of_nodes: this.cluster.nodes().length,
+      number_of_data_nodes: this.cluster.dataNodes().length,
       active_primary_shards: h.active_primary_shards,
       active_shards: h.active_shards,
       relocating_shards: h.relocating_shards,
@@ -215,7 +249,7 @@ class EsApi {
     const node = c.nodeId === undefined ? undefined : this.cluster.node(c.nodeId);
     const target = c.target && this.cluster.node(c.target.nodeId);
     const docs = isActive(c) ? docsOf(c.index, c.shard) : undefined;
-    const size = docs === undefined ? null : formatBytes(docs * BYTES_PER_DOC, bytes);
+    const size = docs === undefined ? null : formatBytes(this.cluster.shardBytes(c), bytes);
     return {
       index: c.index,
       shard: String(c.shard),
@@ -253,7 +287,7 @@ class EsApi {
       { name: 'http_address', aliases: ['http'], hidden: true },
       { name: 'version', aliases: ['v'], hidden: true },
     ];
-    const rows = this.cluster.dataNodes().map((n): Record<string, Cell> => {
+    const rows = this.cluster.nodes().map((n): Record<string, Cell> => {
       const seed = hash(n.id);
       return {
         ip: n.ip,
@@ -263,7 +297,7 @@ class EsApi {
         load_1m: ((seed % 300) / 100).toFixed(2),
         load_5m: ((seed % 250) / 100).toFixed(2),
         load_15m: ((seed % 200) / 100).toFixed(2),
-        'node.role': NODE_ROLE_LETTERS,
+        'node.role': roleLetters(n.roles),
         master: n === master ? '*' : '-',
         name: n.name,
         id: full ? n.id : n.id.slice(0, 4),
@@ -285,7 +319,7 @@ class EsApi {
       { name: 'attr', aliases: ['attr.name'] },
       { name: 'value', aliases: ['attr.value'] },
     ];
-    const rows = this.cluster.dataNodes().flatMap((n) =>
+    const rows = this.cluster.nodes().flatMap((n) =>
       Object.entries(n.attributes).map(([attr, value]): Record<string, Cell> => ({ node: n.name, id: n.id.slice(0, 4), host: n.ip, ip: n.ip, port: '9300', attr, value })),
     );
     return renderCat(columns, rows, req.query);
@@ -311,7 +345,7 @@ class EsApi {
       const meta = this.cluster.index(name)!;
       const active = this.cluster.copies().filter((c) => c.index === name && isActive(c));
       const docs = active.filter((c) => c.primary).reduce((sum, c) => sum + docsOf(name, c.shard), 0);
-      const size = (copies: ShardCopy[]): string => formatBytes(copies.reduce((sum, c) => sum + docsOf(name, c.shard) * BYTES_PER_DOC, 0), bytes);
+      const size = (copies: ShardCopy[]): string => formatBytes(copies.reduce((sum, c) => sum + this.cluster.shardBytes(c), 0), bytes);
       return {
         health: this.cluster.health([name]).status,
         status: 'open',
@@ -336,10 +370,7 @@ class EsApi {
     const first = req.params.filter;
     // a lone path parameter is a node filter unless it names metrics only
     const filter = first !== undefined && (req.params.metric !== undefined || !tokens(first).every((t) => metrics.has(t))) ? first : '_all';
-    const master = this.cluster.master();
-    const nodes = this.cluster.dataNodes().filter((n) =>
-      tokens(filter).some((t) => t === '_all' || t === '*' || ((t === '_master' || t === '_local') && n === master) || t === n.id || simpleMatch(t, n.name)),
-    );
+    const nodes = resolveNodes(this.cluster, filter);
     return {
       status: 200,
       body: {
@@ -348,6 +379,83 @@ class EsApi {
         nodes: Object.fromEntries(nodes.map((n) => [n.id, nodeInfo(n)])),
       },
     };
+  }
+
+  /** _nodes/stats: the fs metric (what the disk decider reads) plus names, roles and attributes. */
+  nodesStats(req: ApiRequest): ApiResponse {
+    const filter = req.params.filter ?? '_all';
+    const nodes = resolveNodes(this.cluster, filter);
+    return {
+      status: 200,
+      body: {
+        _nodes: { total: nodes.length, successful: nodes.length, failed: 0 },
+        cluster_name: this.cluster.name,
+        nodes: Object.fromEntries(
+          nodes.map((n) => {
+            const used = this.cluster.diskUsedBytes(n.id);
+            const free = Math.max(0, n.disk.totalBytes - used);
+            const total = { total_in_bytes: n.disk.totalBytes, free_in_bytes: free, available_in_bytes: free };
+            return [
+              n.id,
+              {
+                timestamp: Date.now(),
+                name: n.name,
+                transport_address: `${n.ip}:9300`,
+                host: n.ip,
+                ip: `${n.ip}:9300`,
+                roles: [...n.roles],
+                attributes: { ...n.attributes },
+                fs: { timestamp: Date.now(), total, data: [{ path: '/usr/share/elasticsearch/data', mount: '/usr/share/elasticsearch/data (/dev/sda1)', type: 'ext4', ...total }] },
+              },
+            ];
+          }),
+        ),
+      },
+    };
+  }
+
+  catAllocation(req: ApiRequest): ApiResponse {
+    const bytes = req.query.get('bytes');
+    const columns: CatColumn[] = [
+      { name: 'shards', aliases: ['s'] },
+      { name: 'shards.undesired' },
+      { name: 'write_load.forecast', aliases: ['wlf', 'writeLoadForecast'] },
+      { name: 'disk.indices.forecast', aliases: ['dif', 'diskIndicesForecast'] },
+      { name: 'disk.indices', aliases: ['di', 'diskIndices'] },
+      { name: 'disk.used', aliases: ['du', 'diskUsed'] },
+      { name: 'disk.avail', aliases: ['da', 'diskAvail'] },
+      { name: 'disk.total', aliases: ['dt', 'diskTotal'] },
+      { name: 'disk.percent', aliases: ['dp', 'diskPercent'] },
+      { name: 'host', aliases: ['h'] },
+      { name: 'ip' },
+      { name: 'node', aliases: ['n'] },
+      { name: 'node.role', aliases: ['r', 'role', 'nodeRole'] },
+    ];
+    const nodes = req.params.filter === undefined ? this.cluster.dataNodes() : resolveNodes(this.cluster, req.params.filter).filter(isDataNode);
+    const rows = nodes.map((n): Record<string, Cell> => {
+      const used = this.cluster.diskUsedBytes(n.id);
+      const indices = used - n.disk.otherBytes;
+      return {
+        shards: String(this.cluster.shardCount(n.id)),
+        'shards.undesired': '0',
+        'write_load.forecast': '0.0',
+        'disk.indices.forecast': formatBytes(indices, bytes),
+        'disk.indices': formatBytes(indices, bytes),
+        'disk.used': formatBytes(used, bytes),
+        'disk.avail': formatBytes(Math.max(0, n.disk.totalBytes - used), bytes),
+        'disk.total': formatBytes(n.disk.totalBytes, bytes),
+        'disk.percent': n.disk.totalBytes === 0 ? null : String(Math.floor((100 * used) / n.disk.totalBytes)),
+        host: n.ip,
+        ip: n.ip,
+        node: n.name,
+        'node.role': roleLetters(n.roles),
+      };
+    });
+    const unassigned = this.cluster.copies().filter((c) => c.state === 'UNASSIGNED').length;
+    if (unassigned > 0 && req.params.filter === undefined) {
+      rows.push({ shards: String(unassigned), node: 'UNASSIGNED' });
+    }
+    return renderCat(columns, rows, req.query);
   }
 
   // --- indices
@@ -363,7 +471,9 @@ class EsApi {
     const settings = indexSettings(body);
     const primaries = intIndexSetting(settings, 'number_of_shards', 1, 1);
     const replicas = intIndexSetting(settings, 'number_of_replicas', 1, 0);
-    this.cluster.createIndex(name, primaries, replicas);
+    const { number_of_shards: _shards, number_of_replicas: _replicas, ...others } = settings;
+    validateIndexSettings(others);
+    this.cluster.createIndex(name, primaries, replicas, { settings: others });
     // wait_for_active_shards defaults to 1: the primaries
     const wait = req.query.get('wait_for_active_shards') ?? '1';
     const primariesActive = (): boolean => this.cluster.copies().filter((c) => c.index === name && c.primary).every(isActive);
@@ -384,19 +494,19 @@ class EsApi {
     const names = this.resolveIndices(req.params.index!);
     return {
       status: 200,
-      body: Object.fromEntries(names.map((n) => [n, { aliases: {}, mappings: {}, settings: { index: indexSettingsView(this.cluster.index(n)!) } }])),
+      body: Object.fromEntries(names.map((n) => [n, { aliases: {}, mappings: {}, settings: { index: nestSettings(indexSettingsView(this.cluster.index(n)!)) } }])),
     };
   }
 
   getIndexSettings(req: ApiRequest): ApiResponse {
-    const names = this.resolveIndices(req.params.index!);
+    const names = this.resolveIndices(req.params.index ?? '_all');
     const flat = flag(req.query, 'flat_settings');
     return {
       status: 200,
       body: Object.fromEntries(
         names.map((n) => {
           const view = indexSettingsView(this.cluster.index(n)!);
-          const settings = flat ? Object.fromEntries(Object.entries(view).map(([k, v]) => [`index.${k}`, v])) : { index: view };
+          const settings = flat ? Object.fromEntries(Object.entries(view).map(([k, v]) => [`index.${k}`, v])) : { index: nestSettings(view) };
           return [n, { settings }];
         }),
       ),
@@ -405,11 +515,14 @@ class EsApi {
 
   putIndexSettings(req: ApiRequest): ApiResponse {
     const names = this.resolveIndices(req.params.index!);
-    const settings = indexSettings({ settings: parseBody(req) ?? {} });
+    const settings = indexSettings({ settings: parseBody(req) ?? {} }, true);
     if (settings.number_of_shards !== undefined) throw illegalArgument('final index setting [index.number_of_shards], not updateable');
-    if (settings.number_of_replicas !== undefined) {
-      const replicas = intIndexSetting(settings, 'number_of_replicas', 0, 0);
-      for (const n of names) this.cluster.setReplicas(n, replicas);
+    const { number_of_replicas: replicasValue, ...others } = settings;
+    validateIndexSettings(others);
+    const replicas = replicasValue === undefined || replicasValue === null ? undefined : intIndexSetting({ number_of_replicas: replicasValue }, 'number_of_replicas', 0, 0);
+    for (const n of names) {
+      if (replicas !== undefined) this.cluster.setReplicas(n, replicas);
+      if (Object.keys(others).length > 0) this.cluster.updateIndexSettings(n, others);
     }
     return { status: 200, body: { acknowledged: true } };
   }
@@ -440,14 +553,27 @@ function settingsRenderer(req: ApiRequest): (flat: FlatSettings) => unknown {
   return flag(req.query, 'flat_settings') ? (flat) => ({ ...flat }) : nestSettings;
 }
 
-/** Index-level settings of a create-index or update-settings body, keyed without the `index.` prefix. */
-function indexSettings(body: unknown): Record<string, string> {
+/** Index-level settings of a create-index or update-settings body, keyed without the `index.` prefix; null (a removal) kept if asked. */
+function indexSettings(body: unknown, keepNulls: true): Record<string, string | null>;
+function indexSettings(body: unknown): Record<string, string>;
+function indexSettings(body: unknown, keepNulls = false): Record<string, string | null> {
   const settings = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).settings : undefined;
   if (settings === undefined) return {};
   if (typeof settings !== 'object' || settings === null) throw illegalArgument('[settings] must be an object');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(flattenSettings(settings as Record<string, unknown>))) if (v !== null) out[k.replace(/^index\./, '')] = v;
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(flattenSettings(settings as Record<string, unknown>))) if (v !== null || keepNulls) out[k.replace(/^index\./, '')] = v;
   return out;
+}
+
+/** The index settings this sandbox interprets get ES's validation; others are stored as given. */
+function validateIndexSettings(settings: Record<string, string | null>): void {
+  const limit = settings['routing.allocation.total_shards_per_node'];
+  if (limit !== undefined && limit !== null && !/^-?\d+$/.test(limit)) {
+    throw illegalArgument(`Failed to parse value [${limit}] for setting [index.routing.allocation.total_shards_per_node]`);
+  }
+  if (limit !== undefined && limit !== null && Number(limit) < -1) {
+    throw illegalArgument(`Failed to parse value [${limit}] for setting [index.routing.allocation.total_shards_per_node] must be >= -1`);
+  }
 }
 
 function intIndexSetting(settings: Record<string, string>, key: string, fallback: number, min: number): number {
@@ -460,6 +586,7 @@ function intIndexSetting(settings: Record<string, string>, key: string, fallback
 
 function indexSettingsView(meta: IndexMeta): Record<string, string> {
   return {
+    ...meta.settings,
     creation_date: String(meta.createdAt),
     number_of_shards: String(meta.primaries),
     number_of_replicas: String(meta.replicas),
@@ -487,9 +614,49 @@ function nodeInfo(n: EsNode): Record<string, unknown> {
     build_flavor: 'default',
     build_type: 'docker',
     build_hash: BUILD_HASH,
-    roles: NODE_ROLES,
+    roles: [...n.roles],
     attributes: { ...n.attributes },
   };
+}
+
+/**
+ * A node specification as ES resolves it (DiscoveryNodes#resolveNodes): `_all`, `_local`, `_master`, ids,
+ * name or address patterns, `<role>:true|false` and `<attribute>:<pattern>`, added and removed left to right.
+ */
+function resolveNodes(cluster: EsCluster, spec: string): EsNode[] {
+  const all = cluster.nodes();
+  const master = cluster.master();
+  const chosen = new Set<EsNode>();
+  for (const t of tokens(spec)) {
+    const colon = t.indexOf(':');
+    if (colon < 0) {
+      for (const n of all) {
+        if (t === '_all' || ((t === '_local' || t === '_master') && n === master) || t === n.id || simpleMatch(t, n.name) || simpleMatch(t, n.ip)) chosen.add(n);
+      }
+      continue;
+    }
+    const key = t.slice(0, colon);
+    const value = t.slice(colon + 1);
+    if (key in ROLE_LETTERS || key === 'coordinating_only') {
+      if (value !== 'true' && value !== 'false') throw illegalArgument(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
+      for (const n of all) {
+        if (!hasRole(n, key)) continue;
+        if (value === 'true') chosen.add(n);
+        else chosen.delete(n);
+      }
+    } else {
+      for (const n of all) if (Object.entries(n.attributes).some(([a, v]) => simpleMatch(key, a) && simpleMatch(value, v))) chosen.add(n);
+    }
+  }
+  return all.filter((n) => chosen.has(n));
+}
+
+/** `data` matches any data tier, a tier matches the generic `data` role too. */
+function hasRole(n: EsNode, role: string): boolean {
+  if (role === 'coordinating_only') return n.roles.length === 0;
+  if (role === 'data') return isDataNode(n);
+  if (role.startsWith('data_')) return n.roles.includes(role) || n.roles.includes('data');
+  return n.roles.includes(role);
 }
 
 /** ES time values: "30s", "500ms", "1m"; -1 or absent means the default. */
@@ -525,10 +692,6 @@ function hash(s: string): number {
   return createHash('md5').update(s).digest().readUInt32BE(0);
 }
 
-/** Deterministic document count of a shard. */
-function docsOf(index: string, shard: number): number {
-  return 1000 + (hash(`${index}/${shard}`) % 9000);
-}
 
 /** ?filter_path: keeps the paths matching any pattern (`*` within a key, `**` across levels). */
 function filterPath(body: unknown, patterns: string[]): unknown {

@@ -1,7 +1,7 @@
 // State of the simulated Elasticsearch cluster (nodes, indices, shard copies) and its shard allocator.
 import { randomBytes } from 'node:crypto';
 import { canAllocate, canRebalance, canRemain, overall, type AllocationView } from './deciders.js';
-import { isActive, routingsOf, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy, type UnassignedReason } from './model.js';
+import { isActive, isDataNode, isMasterEligible, routingsOf, routingTableOrder, storeBytes, type EsNode, type IndexMeta, type NodeDisk, type ShardCopy, type UnassignedReason } from './model.js';
 import type { ClusterSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
@@ -73,8 +73,9 @@ export class EsCluster implements AllocationView {
 
   // --- AllocationView
 
+  /** The nodes that hold shards and count as awareness values: masters, coordinating and other non-data nodes do not. */
   dataNodes(): readonly EsNode[] {
-    return this.nodeList;
+    return this.nodeList.filter(isDataNode);
   }
 
   node(id: string): EsNode | undefined {
@@ -85,25 +86,46 @@ export class EsCluster implements AllocationView {
     return this.indexMap.get(index)?.replicas ?? 0;
   }
 
+  indexSettings(index: string): Record<string, string> {
+    return this.indexMap.get(index)?.settings ?? {};
+  }
+
+  shardBytes(copy: ShardCopy): number {
+    return storeBytes(this.indexMap.get(copy.index), copy.index, copy.shard);
+  }
+
+  /** Bytes in use on the node's disk: what else is there, and the copies it holds (a relocation's source until it is done). */
+  diskUsedBytes(nodeId: string): number {
+    const node = this.node(nodeId);
+    if (!node) return 0;
+    const copies = this.shardCopies.filter((c) => c.nodeId === nodeId && isActive(c));
+    return node.disk.otherBytes + copies.reduce((sum, c) => sum + this.shardBytes(c), 0);
+  }
+
   copies(): readonly ShardCopy[] {
     return this.shardCopies;
   }
 
   // --- nodes
 
+  /** Every node in the cluster, whatever its roles, in join order. */
+  nodes(): readonly EsNode[] {
+    return this.nodeList;
+  }
+
   nodeByName(name: string): EsNode | undefined {
     return this.nodeList.find((n) => n.name === name);
   }
 
-  /** The elected master: the longest-standing node. */
+  /** The elected master: the longest-standing master-eligible node. */
   master(): EsNode | undefined {
-    return this.nodeList[0];
+    return this.nodeList.find(isMasterEligible);
   }
 
-  addNode(name: string, ip: string, zone: string): EsNode {
+  addNode(name: string, ip: string, zone: string, roles: readonly string[], disk: NodeDisk): EsNode {
     if (this.nodeByName(name)) throw new Error(`node ${name} is already in the cluster`);
     // a pod on ephemeral storage starts with an empty data path, hence a fresh node id
-    const node: EsNode = { id: newId(), name, ip, attributes: { zone, 'xpack.installed': 'true' }, joinSeq: ++this.joinSeq };
+    const node: EsNode = { id: newId(), name, ip, roles: [...roles].sort(), attributes: { zone, 'xpack.installed': 'true' }, disk: { ...disk }, joinSeq: ++this.joinSeq };
     this.nodeList.push(node);
     this.mutations++;
     return node;
@@ -134,10 +156,17 @@ export class EsCluster implements AllocationView {
 
   /**
    * `placeNow` puts every copy STARTED at once (the cluster as found at sandbox start); a copy that no node
-   * accepts under the current filters stays where filters aside would put it, as if it was excluded later.
+   * accepts under the current filters or disk stays where they aside would put it, as if they changed later.
    */
-  createIndex(name: string, primaries: number, replicas: number, placeNow = false): IndexMeta {
-    const meta: IndexMeta = { name, uuid: newId(), primaries, replicas, createdAt: Date.now() };
+  createIndex(
+    name: string,
+    primaries: number,
+    replicas: number,
+    opts: { placeNow?: boolean; shardBytes?: number; settings?: Record<string, string> } = {},
+  ): IndexMeta {
+    const meta: IndexMeta = { name, uuid: newId(), primaries, replicas, createdAt: Date.now(), settings: { ...opts.settings } };
+    if (opts.shardBytes !== undefined) meta.shardBytes = opts.shardBytes;
+    const placeNow = opts.placeNow ?? false;
     this.indexMap.set(name, meta);
     const created: ShardCopy[] = [];
     for (let copyNo = 0; copyNo <= replicas; copyNo++) {
@@ -147,11 +176,30 @@ export class EsCluster implements AllocationView {
     this.mutations++;
     if (placeNow) {
       for (const c of created) {
-        const node = this.bestTarget(c, { skip: ['throttling'] }).node ?? this.bestTarget(c, { skip: ['throttling', 'filter'] }).node;
+        const node = this.bestTarget(c, { skip: ['throttling'] }).node ?? this.bestTarget(c, { skip: ['throttling', 'filter', 'disk_threshold'] }).node;
         if (node) this.update(c, { state: 'STARTED', nodeId: node.id, unassigned: undefined });
       }
     }
     return meta;
+  }
+
+  /** Index settings other than the replica count; a null value removes the setting. */
+  updateIndexSettings(name: string, settings: Record<string, string | null>): void {
+    const meta = this.indexMap.get(name);
+    if (!meta) return;
+    for (const [k, v] of Object.entries(settings)) {
+      if (v === null) delete meta.settings[k];
+      else meta.settings[k] = v;
+    }
+    this.mutations++;
+  }
+
+  /** A node's disk changed (grown, or filled by something else than shards). */
+  setDisk(name: string, disk: Partial<NodeDisk>): void {
+    const node = this.nodeByName(name);
+    if (!node) throw new Error(`no node ${name} in the cluster`);
+    Object.assign(node.disk, disk);
+    this.mutations++;
   }
 
   deleteIndex(name: string): void {
@@ -254,7 +302,7 @@ export class EsCluster implements AllocationView {
     let best: EsNode | undefined;
     let bestWeight = Infinity;
     let throttled = false;
-    for (const node of this.nodeList) {
+    for (const node of this.dataNodes()) {
       if (node.id === opts.exclude) continue;
       const type = overall(canAllocate(this, copy, node).filter((d) => !opts.skip?.includes(d.decider)));
       if (type === 'THROTTLE') throttled = true;
@@ -334,7 +382,7 @@ export class EsCluster implements AllocationView {
   /** One relocation per tick from a heavier to a lighter node, while rebalancing is allowed. */
   private rebalance(): void {
     if (overall(canRebalance(this)) !== 'YES') return;
-    const byLoad = [...this.nodeList].sort((a, b) => this.shardCount(b.id) - this.shardCount(a.id));
+    const byLoad = [...this.dataNodes()].sort((a, b) => this.shardCount(b.id) - this.shardCount(a.id));
     for (const from of byLoad) {
       for (const c of this.shardCopies.filter((c) => c.state === 'STARTED' && c.nodeId === from.id)) {
         if (overall(canRemain(this, c, from)) === 'NO') continue;

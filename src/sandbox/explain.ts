@@ -2,7 +2,7 @@
 import { canAllocate, canRebalance, canRemain, overall, type Decision, type DecisionType } from './deciders.js';
 import { EsException, illegalArgument, indexNotFound } from './es-errors.js';
 import type { EsCluster } from './es-cluster.js';
-import { NODE_ROLES, type EsNode, type ShardCopy } from './model.js';
+import type { EsNode, ShardCopy } from './model.js';
 
 export interface ExplainRequest {
   index?: string;
@@ -125,7 +125,7 @@ function findCopy(cluster: EsCluster, req: ExplainRequest): ShardCopy {
 }
 
 function resolveNode(cluster: EsCluster, idOrName: string): EsNode {
-  const node = cluster.dataNodes().find((n) => n.id === idOrName || n.name === idOrName);
+  const node = cluster.nodes().find((n) => n.id === idOrName || n.name === idOrName);
   if (!node) throw illegalArgument(`failed to resolve [${idOrName}], no matching nodes`);
   return node;
 }
@@ -136,7 +136,7 @@ function nodeJson(node: EsNode, outer: boolean): Json {
     [outer ? 'name' : 'node_name']: node.name,
     transport_address: `${node.ip}:9300`,
     [outer ? 'attributes' : 'node_attributes']: { ...node.attributes },
-    roles: [...NODE_ROLES],
+    roles: [...node.roles],
   };
 }
 

@@ -1,4 +1,6 @@
 // startSandbox: a simulated Kubernetes API and Elasticsearch cluster on loopback, driven through the official clients.
+// startSimulatedElasticsearch: the Elasticsearch half alone, for a world whose pods live elsewhere
+// (the real-Kubernetes tier: a real StatefulSet's pods join it as nodes).
 import { createApiToken } from './api-token.js';
 import { startEsApi } from './es-api.js';
 import { EsCluster, type ShardRow } from './es-cluster.js';
@@ -6,12 +8,13 @@ import { Faults, type RequestMatch } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
 import { EventStore } from './k8s-events.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import { bytes, nodeDisk, parseScenario, podRoles, type Scenario } from './scenario.js';
+import type { NodeDisk } from './model.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
 import { Timers } from './timers.js';
 
-export { loadScenarioFile, parseScenario, scenarios, type Scenario } from './scenario.js';
+export { dedicatedMasters, loadScenarioFile, parseScenario, scenarios, type OtherNode, type Scenario } from './scenario.js';
 export type { ShardRow } from './es-cluster.js';
 export type { RecordedRequest } from './http.js';
 export type { RequestMatch } from './faults.js';
@@ -24,7 +27,7 @@ export interface Sandbox {
   esUrl: string;
   replicas(): number; // StatefulSet spec.replicas
   pods(): (PodInfo & { phase: PodPhase })[];
-  esNodes(): { name: string; zone: string; ip: string }[];
+  esNodes(): { name: string; zone: string; ip: string; roles: string[] }[]; // every node, data or not, in join order
   settings(): { persistent: FlatSettings; transient: FlatSettings }; // flat keys
   exclusions(): Record<string, string>; // effective cluster.routing.allocation.exclude.* (transient overrides persistent)
   shards(): ShardRow[];
@@ -37,22 +40,37 @@ export interface Sandbox {
     conflictNextScaleWrites(count: number): void; // next N PUT/PATCH on the scale subresource answer 409 Conflict
     stallRelocations(on: boolean): void; // relocations/recoveries stop progressing while on
   };
-  restartPod(ordinal: number, zone?: string): Promise<void>; // new IP, optionally another zone; the ES node leaves and rejoins
+  restartPod(ordinal: number, zone?: string): Promise<void>;
+  setDisk(node: string, disk: { totalBytes?: number; otherBytes?: number }): void; // resize a node's disk, or fill it with other data // new IP, optionally another zone; the ES node leaves and rejoins
   close(): Promise<void>; // stops servers and timers; idempotent
 }
 
 const DEFAULT_TIMINGS = { relocationMs: 300, recoveryMs: 200, podStartMs: 300, podStopMs: 200 };
 
 /** The default NodeRuntime: a running pod is a simulated ES node named after it, with node.attr.zone = its zone. */
-function simulatedNodes(cluster: EsCluster): NodeRuntime {
+function simulatedNodes(cluster: EsCluster, roles: readonly string[], disk: NodeDisk): NodeRuntime {
   return {
     start: async (pod) => {
-      cluster.addNode(pod.name, pod.ip, pod.zone);
+      cluster.addNode(pod.name, pod.ip, pod.zone, roles, disk);
     },
     stop: async (pod) => {
       cluster.removeNode(pod.name);
     },
   };
+}
+
+/** The node sets outside the StatefulSet. They were there first, so a dedicated master is the elected one. */
+function addOtherNodes(cluster: EsCluster, s: Scenario): void {
+  s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
+}
+
+/** The scenario's indices, every copy started on the nodes present now. */
+function createScenarioIndices(cluster: EsCluster, s: Scenario): void {
+  for (const index of s.indices) {
+    const settings = Object.fromEntries(Object.entries(index.settings ?? {}).map(([k, v]) => [k.replace(/^index\./, ''), v]));
+    const shardBytes = index.shardSize === undefined ? undefined : bytes(index.shardSize);
+    cluster.createIndex(index.name, index.primaries, index.replicas, { placeNow: true, settings, ...(shardBytes === undefined ? {} : { shardBytes }) });
+  }
 }
 
 function initialSettings(s: Scenario): { persistent: FlatSettings; transient: FlatSettings } {
@@ -64,6 +82,18 @@ function initialSettings(s: Scenario): { persistent: FlatSettings; transient: Fl
     }
   }
   return { persistent: { ...persistent, ...s.settings?.persistent }, transient: { ...s.settings?.transient } };
+}
+
+type ClusterViews = Pick<Sandbox, 'esNodes' | 'settings' | 'exclusions' | 'shards' | 'health'>;
+
+function clusterViews(cluster: EsCluster): ClusterViews {
+  return {
+    esNodes: () => cluster.nodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip, roles: [...n.roles] })),
+    settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
+    exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
+    shards: () => cluster.shardRows(),
+    health: () => cluster.health().status,
+  };
 }
 
 export interface SandboxOptions {
@@ -86,7 +116,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     name: s.statefulSet,
     zones: s.zones,
     newPodZones: s.newPodZones ?? [...new Set(s.zones)],
-    runtime: opts.nodeRuntime ?? simulatedNodes(cluster),
+    runtime: opts.nodeRuntime ?? simulatedNodes(cluster, podRoles(s), nodeDisk(s.disk)),
     timers,
     timings,
   });
@@ -101,8 +131,9 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
     await k8sToken.remove();
   };
   try {
+    addOtherNodes(cluster, s);
     await sts.startInitialPods();
-    for (const index of s.indices) cluster.createIndex(index.name, index.primaries, index.replicas, true);
+    createScenarioIndices(cluster, s);
     cluster.start(timers);
     const events = new EventStore();
     const k8s = await startK8sApi({ host, port: opts.ports?.k8s, sts, events, faults, requests, token: k8sToken.token });
@@ -117,11 +148,7 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
       esUrl: es.url,
       replicas: () => sts.replicas,
       pods: () => sts.pods().map((p) => ({ ...podInfo(p), phase: p.phase })),
-      esNodes: () => cluster.dataNodes().map((n) => ({ name: n.name, zone: n.attributes.zone ?? '', ip: n.ip })),
-      settings: () => ({ persistent: { ...cluster.settings.persistent }, transient: { ...cluster.settings.transient } }),
-      exclusions: () => Object.fromEntries(Object.entries(cluster.settings.group('cluster.routing.allocation.exclude')).filter(([, v]) => v !== '')),
-      shards: () => cluster.shardRows(),
-      health: () => cluster.health().status,
+      ...clusterViews(cluster),
       requests,
       events: () => events.list(),
       faults: {
@@ -131,10 +158,58 @@ export async function startSandbox(scenario: Scenario, opts: SandboxOptions = {}
         stallRelocations: (on) => faults.stallRelocations(on),
       },
       restartPod: (ordinal, zone) => sts.restartPod(ordinal, zone),
+      setDisk: (node, disk) => cluster.setDisk(node, disk),
       close: () => (closing ??= shutdown()),
     };
   } catch (err) {
     await shutdown();
     throw err;
   }
+}
+
+/** The simulated Elasticsearch cluster alone; its nodes come and go through `nodes`. */
+export interface SimulatedElasticsearch extends ClusterViews {
+  esUrl: string;
+  /** A pod that runs joins the cluster as a node named after it, in its zone; a stopped one leaves. */
+  nodes: NodeRuntime;
+  /** Creates the scenario's indices with every copy started, on the nodes present now. */
+  createIndices(): void;
+  requests: RecordedRequest[];
+  stallRelocations(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Uses the scenario's indices, awareness, settings and timings; its pods are someone else's. */
+export async function startSimulatedElasticsearch(
+  scenario: Scenario,
+  opts: Pick<SandboxOptions, 'host'> & { port?: number } = {},
+): Promise<SimulatedElasticsearch> {
+  const s = parseScenario(scenario);
+  const timers = new Timers();
+  const cluster = new EsCluster(new ClusterSettings(initialSettings(s)), { ...DEFAULT_TIMINGS, ...s.timings });
+  const faults = new Faults(timers, (on) => cluster.setStalled(on));
+  const requests: RecordedRequest[] = [];
+  addOtherNodes(cluster, s);
+  cluster.start(timers);
+  let es: Awaited<ReturnType<typeof startEsApi>>;
+  try {
+    es = await startEsApi({ host: opts.host ?? '127.0.0.1', port: opts.port, cluster, faults, requests, timers });
+  } catch (err) {
+    timers.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    esUrl: es.url,
+    nodes: simulatedNodes(cluster, podRoles(s), nodeDisk(s.disk)),
+    createIndices: () => createScenarioIndices(cluster, s),
+    ...clusterViews(cluster),
+    requests,
+    stallRelocations: (on) => faults.stallRelocations(on),
+    close: () =>
+      (closing ??= (async () => {
+        timers.close();
+        await es.close();
+      })()),
+  };
 }

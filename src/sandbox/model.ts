@@ -1,14 +1,54 @@
 // Data shapes of the simulated Elasticsearch cluster, shared by the allocator, the deciders and the HTTP layer.
+import { createHash } from 'node:crypto';
 
-/** Roles of every simulated node (a default-roles node), as _nodes and allocation/explain list them. */
-export const NODE_ROLES = ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
+/** The roles of a node whose `node.roles` is not set (Elasticsearch's default), sorted as _nodes lists them. */
+export const DEFAULT_ROLES = ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
+
+/** Every role name `node.roles` accepts, with the letter `_cat/nodes` prints for it. */
+export const ROLE_LETTERS: Record<string, string> = {
+  data: 'd',
+  data_cold: 'c',
+  data_content: 's',
+  data_frozen: 'f',
+  data_hot: 'h',
+  data_warm: 'w',
+  ingest: 'i',
+  master: 'm',
+  ml: 'l',
+  remote_cluster_client: 'r',
+  transform: 't',
+  voting_only: 'v',
+};
 
 export interface EsNode {
   id: string;
   name: string;
   ip: string;
+  roles: readonly string[]; // node.roles, sorted
   attributes: Record<string, string>; // node.attr.*
-  joinSeq: number; // join order; the earliest node still present is the elected master
+  disk: NodeDisk;
+  joinSeq: number; // join order; the earliest master-eligible node still present is the elected master
+}
+
+/** A node that can hold shards: the generic `data` role or any data tier. */
+export function isDataNode(node: Pick<EsNode, 'roles'>): boolean {
+  return node.roles.some((r) => r === 'data' || r.startsWith('data_'));
+}
+
+export function isMasterEligible(node: Pick<EsNode, 'roles'>): boolean {
+  return node.roles.includes('master');
+}
+
+/** `_cat/nodes` node.role: the roles' letters in alphabetical order, "-" for a coordinating-only node. */
+export function roleLetters(roles: readonly string[]): string {
+  const letters = roles.map((r) => ROLE_LETTERS[r] ?? '').sort().join('');
+  return letters === '' ? '-' : letters;
+}
+
+/** The node's data path: its size, and what is used on it besides shard copies (the OS, logs, other tenants). */
+export interface NodeDisk {
+  totalBytes: number;
+  otherBytes: number;
 }
 
 export interface IndexMeta {
@@ -17,6 +57,24 @@ export interface IndexMeta {
   primaries: number;
   replicas: number;
   createdAt: number;
+  shardBytes?: number; // store size of each shard copy; by default derived from a document count
+  settings: Record<string, string>; // other index settings, flat, without the "index." prefix
+}
+
+const BYTES_PER_DOC = 612;
+
+function hash(s: string): number {
+  return createHash('md5').update(s).digest().readUInt32BE(0);
+}
+
+/** Deterministic document count of a shard. */
+export function docsOf(index: string, shard: number): number {
+  return 1000 + (hash(`${index}/${shard}`) % 9000);
+}
+
+/** Store size of one copy of a shard. */
+export function storeBytes(meta: IndexMeta | undefined, index: string, shard: number): number {
+  return meta?.shardBytes ?? docsOf(index, shard) * BYTES_PER_DOC;
 }
 
 export type CopyState = 'UNASSIGNED' | 'INITIALIZING' | 'STARTED' | 'RELOCATING';

@@ -2,16 +2,50 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { parseByteSize } from '../domain/capacity/byte-size.js';
+import { DEFAULT_ROLES, ROLE_LETTERS, type NodeDisk } from './model.js';
 
 export interface Scenario {
   namespace: string; // k8s namespace, e.g. 'search'
   statefulSet: string; // e.g. 'es-data'; pods are `${statefulSet}-${ordinal}`
   zones: string[]; // zone of pod ordinal i; length = initial replicas
   newPodZones?: string[]; // zones handed out cyclically to pods created later (scale-out); default: cycle over distinct values of `zones`
-  indices: { name: string; primaries: number; replicas: number }[];
+  roles?: string[]; // node.roles of the StatefulSet's pods; default: Elasticsearch's default roles (master, data, ingest, ...)
+  otherNodes?: OtherNode[]; // Elasticsearch nodes outside the StatefulSet: dedicated masters, other tiers, coordinating-only
+  indices: ScenarioIndex[];
+  disk?: DiskSpec; // every node's data path; default 100gb, nothing but shards on it
   awareness?: { attributes: string[]; force?: Record<string, string[]> }; // cluster.routing.allocation.awareness.attributes / .force.<attr>.values
   settings?: { persistent?: Record<string, string>; transient?: Record<string, string> }; // extra initial cluster settings, flat keys
   timings?: { relocationMs?: number; recoveryMs?: number; podStartMs?: number; podStopMs?: number };
+}
+
+/** Bytes, as a number or as Elasticsearch writes them ("500gb", "1.5tb"). */
+export type ByteSize = number | string;
+
+export interface DiskSpec {
+  total: ByteSize;
+  other?: ByteSize; // used by something other than shard copies
+}
+
+export interface ScenarioIndex {
+  name: string;
+  primaries: number;
+  replicas: number;
+  shardSize?: ByteSize; // store size of each copy; default: a few MB derived from a document count
+  settings?: Record<string, string>; // other index settings, flat, e.g. "index.routing.allocation.total_shards_per_node": "1"
+}
+
+/** An Elasticsearch node that is not a pod of the scaled StatefulSet (its pod belongs to another node set). */
+export interface OtherNode {
+  name: string;
+  zone: string; // node.attr.zone
+  roles: string[]; // node.roles; [] is a coordinating-only node
+  disk?: DiskSpec; // default: the scenario's
+}
+
+/** Dedicated master-only nodes `es-master-<i>`, one per zone given, as ECK's master node set runs them. */
+export function dedicatedMasters(zones: readonly string[]): OtherNode[] {
+  return zones.map((zone, i) => ({ name: `es-master-${i}`, zone, roles: ['master'] }));
 }
 
 const dnsLabel = z
@@ -21,6 +55,18 @@ const dnsLabel = z
 const zone = z.string().min(1);
 const millis = z.number().int().min(0);
 const flatSettings = z.record(z.string().min(1), z.string());
+const byteSize = z.union([z.number().int().min(0), z.string()]).superRefine((v, ctx) => {
+  if (typeof v === 'number') return;
+  try {
+    if (parseByteSize(v, 'size') < 0) ctx.addIssue({ code: 'custom', message: 'must not be negative' });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a byte size (e.g. 500gb)` });
+  }
+});
+const diskSpec = z.strictObject({ total: byteSize, other: byteSize.optional() });
+const roles = z
+  .array(z.enum(Object.keys(ROLE_LETTERS) as [string, ...string[]]))
+  .refine((r) => new Set(r).size === r.length, 'must not repeat a role');
 
 const scenarioSchema = z
   .strictObject({
@@ -28,11 +74,16 @@ const scenarioSchema = z
     statefulSet: dnsLabel,
     zones: z.array(zone).min(1),
     newPodZones: z.array(zone).min(1).optional(),
+    roles: roles.refine((r) => r.some((role) => role === 'data' || role.startsWith('data_')), 'the StatefulSet runs data nodes: needs data or a data_* tier').optional(),
+    otherNodes: z.array(z.strictObject({ name: dnsLabel, zone, roles, disk: diskSpec.optional() })).optional(),
+    disk: diskSpec.optional(),
     indices: z.array(
       z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lowercase index name'),
         primaries: z.number().int().min(1),
         replicas: z.number().int().min(0),
+        shardSize: byteSize.optional(),
+        settings: flatSettings.optional(),
       }),
     ),
     awareness: z
@@ -47,12 +98,36 @@ const scenarioSchema = z
       .optional(),
   })
   .superRefine((s, ctx) => {
+    const podName = new RegExp(`^${s.statefulSet}-\\d+$`);
+    s.otherNodes?.forEach((node, i) => {
+      if (podName.test(node.name)) ctx.addIssue({ code: 'custom', path: ['otherNodes', i, 'name'], message: `"${node.name}" is a name of the StatefulSet's pods` });
+      if (s.otherNodes!.findIndex((other) => other.name === node.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['otherNodes', i, 'name'], message: `duplicate node name "${node.name}"` });
+      }
+    });
     s.indices.forEach((index, i) => {
       if (s.indices.findIndex((other) => other.name === index.name) !== i) {
         ctx.addIssue({ code: 'custom', path: ['indices', i, 'name'], message: `duplicate index name "${index.name}"` });
       }
     });
   });
+
+const DEFAULT_DISK: DiskSpec = { total: '100gb' };
+
+export function bytes(size: ByteSize): number {
+  return typeof size === 'number' ? size : parseByteSize(size, 'size');
+}
+
+/** A node's disk from its spec, or the scenario's, or the default. */
+export function nodeDisk(spec: DiskSpec | undefined): NodeDisk {
+  const d = spec ?? DEFAULT_DISK;
+  return { totalBytes: bytes(d.total), otherBytes: d.other === undefined ? 0 : bytes(d.other) };
+}
+
+/** node.roles of the StatefulSet's pods. */
+export function podRoles(s: Scenario): string[] {
+  return s.roles ?? DEFAULT_ROLES;
+}
 
 /** Validates topology data (e.g. from a YAML/JSON file); the error names every offending field. */
 export function parseScenario(input: unknown): Scenario {
@@ -88,6 +163,20 @@ export const scenarios: Record<string, Scenario> = {
     namespace: 'search',
     statefulSet: 'es-data',
     zones: INCIDENT_ZONES,
+    indices: [
+      { name: 'articles', primaries: 5, replicas: 2 },
+      { name: 'catalog', primaries: 3, replicas: 2 },
+    ],
+    awareness: { attributes: ['zone'] },
+  },
+  // The incident topology as ECK runs it: three dedicated masters (one per zone, holding no shards) beside the
+  // data nodes. es-master-0 lives in eu-central-1a but takes no copies, so es-data-6 still cannot drain.
+  'incident-with-masters': {
+    namespace: 'search',
+    statefulSet: 'es-data',
+    zones: INCIDENT_ZONES,
+    roles: ['data', 'ingest'],
+    otherNodes: dedicatedMasters(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']),
     indices: [
       { name: 'articles', primaries: 5, replicas: 2 },
       { name: 'catalog', primaries: 3, replicas: 2 },

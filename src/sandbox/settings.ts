@@ -1,4 +1,5 @@
 // Cluster settings as Elasticsearch keeps them: flat dotted keys, persistent and transient, transient winning.
+import { parseByteSize, parseWatermark } from '../domain/capacity/byte-size.js';
 import { illegalArgument } from './es-errors.js';
 import { simpleMatch, tokens } from './patterns.js';
 
@@ -103,7 +104,11 @@ const INT_SETTINGS: Record<string, number> = {
   'cluster.routing.allocation.node_concurrent_outgoing_recoveries': 0,
   'cluster.routing.allocation.node_initial_primaries_recoveries': 0,
   'cluster.routing.allocation.cluster_concurrent_rebalance': -1,
+  'cluster.routing.allocation.total_shards_per_node': -1,
+  'cluster.max_shards_per_node': 1,
 };
+const WATERMARK_KEY = /^cluster\.routing\.allocation\.disk\.watermark\.(low|high|flood_stage)$/;
+const HEADROOM_KEY = /^cluster\.routing\.allocation\.disk\.watermark\.(low|high|flood_stage)\.max_headroom$/;
 const FORCE_PREFIX = 'cluster.routing.allocation.awareness.force.';
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -114,6 +119,12 @@ function validateSetting(key: string, value: string): void {
       const isIp = IPV4.test(ip) ? ip.split('.').every((o) => Number(o) <= 255) : ip.includes(':');
       if (!ip.includes('*') && !isIp) throw illegalArgument(`invalid IP address [${ip}] for [${key}]`);
     }
+  }
+  try {
+    if (WATERMARK_KEY.test(key)) parseWatermark(value, key);
+    if (HEADROOM_KEY.test(key)) parseByteSize(value, key);
+  } catch (err) {
+    throw illegalArgument((err as Error).message);
   }
   const min = INT_SETTINGS[key];
   if (min !== undefined) {

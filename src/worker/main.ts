@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError, configPath, loadConfigFile } from '../config/load.js';
+import { FileReconciler } from '../schedules/file-reconciler.js';
 import { startHealthServer, WorkerHealth } from './health.js';
 import { exportReadiness } from './readiness-metric.js';
 import { installRuntime, logLine } from './runtime.js';
@@ -24,6 +25,7 @@ const health = new WorkerHealth();
 const healthServer = await startHealthServer(health, Number(env.ES_SCALER_HEALTH_PORT ?? 8080), host);
 const stopReadinessMetric = exportReadiness(health);
 
+const loadConfig = async () => withTemporalOverrides(await loadConfigFile(configPath()));
 const { config, target } = withTemporalOverrides(await loadConfigOrExit(configPath()));
 const nativeConnection = await connectWithRetry(target);
 const clientConnection = await Connection.connect(target.connection);
@@ -39,11 +41,19 @@ const { worker, connections } = await createScalerWorker({
 health.attach(worker);
 const running = worker.run();
 logLine('INFO', 'worker polling', { taskQueue: target.taskQueue, address: target.address, namespace: target.namespace });
+// The schedules follow the mounted config file (F5); ES_SCALER_RECONCILE_SCHEDULES=false leaves
+// them to `es-scaler schedules apply`.
+const reconciler =
+  env.ES_SCALER_RECONCILE_SCHEDULES === 'false'
+    ? undefined
+    : new FileReconciler({ client, configFile: configPath(), load: async () => (await loadConfig()).config, running: config, log: logLine });
+reconciler?.start();
 try {
   await running;
   logLine('INFO', 'worker stopped');
 } finally {
   stopReadinessMetric();
+  await reconciler?.close();
   healthServer.close();
   await connections.close();
   await clientConnection.close();

@@ -18,6 +18,9 @@ export const writes = proxyActivities<Activities>({ startToCloseTimeout: '30s', 
 /** Cleanup on the way out. Bounded: an entry that still cannot be removed after this is reported as left. */
 export const cleanups = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m', retry: RETRY });
 
+/** Reads that only inform (Elasticsearch's explanation of a stall): bounded, and the caller goes on without them. */
+export const bestEffortReads = proxyActivities<Activities>({ startToCloseTimeout: '30s', scheduleToCloseTimeout: '1m', retry: RETRY });
+
 /** Kubernetes Events: best effort, never retried, never in the way of the operation. */
 export const announcements = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 1 } });
 

@@ -6,7 +6,7 @@ import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
 import { podOrdinal } from '../domain/scale-plan.js';
 import { calls, cleanups, summarised } from './activity-proxies.js';
 import { announce } from './announce.js';
-import { describeFailure } from './failures.js';
+import { describeFailure, isPermanent } from './failures.js';
 import type { OperationState } from './operation-state.js';
 import { waitUntilGone } from './pod-gone.js';
 
@@ -19,7 +19,7 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
     try {
       if (await podIsLeaving(cluster, policy.statefulSet, entry)) {
         op.note(`cleanup: ${entry.pod} is being removed; its exclusion stays until the pod and its node are gone`);
-        await waitUntilGone(policy, entry.pod);
+        await waitUntilGone(policy, entry.pod, { podObjectOptional: true });
         op.podRemoved(entry.pod);
       }
       const edit = await summarised(cleanups.removeExclusion, `compensation: un-exclude ${formatEntry(entry)}`, cluster, entry, entry.scope);
@@ -34,9 +34,15 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
   if (removed.length > 0) await announce(cluster, 'CleanupDone', `removed exclusion(s) ${removed.map(formatEntry).join(', ')} on the way out`);
 }
 
+/** Whether the pod is on its way out. If Kubernetes cannot tell us (no permission), assume it is: waiting for its node to leave is the safe side. */
 async function podIsLeaving(cluster: string, statefulSet: string, entry: OwnedExclusion): Promise<boolean> {
   const ordinal = podOrdinal(statefulSet, entry.pod);
   if (ordinal === undefined) return false;
-  const fate = await cleanups.podFate(cluster, { name: entry.pod, ordinal });
-  return fate.leaving;
+  return cleanups.podFate(cluster, { name: entry.pod, ordinal }).then(
+    (fate) => fate.leaving,
+    (err: unknown) => {
+      if (isPermanent(err)) return true;
+      throw err;
+    },
+  );
 }

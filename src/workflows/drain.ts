@@ -7,7 +7,7 @@ import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
 import { drainWaitingFor, type DrainPoll } from '../domain/drain-safety.js';
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
-import { calls, summarised, watchers, writes } from './activity-proxies.js';
+import { bestEffortReads, summarised, watchers, writes } from './activity-proxies.js';
 import { announce } from './announce.js';
 import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
@@ -84,7 +84,10 @@ async function restoreExclusion(op: OperationState, policy: ClusterPolicy, entry
 /** Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out). */
 async function explainStall(op: OperationState, policy: ClusterPolicy, node: string, poll: DrainPoll, since: number, stalled: boolean): Promise<boolean> {
   const why = poll.nodePresent
-    ? await summarised(calls.explainStuckShards, `ask Elasticsearch why ${node} does not drain`, policy.cluster, node)
+    ? await summarised(bestEffortReads.explainStuckShards, `ask Elasticsearch why ${node} does not drain`, policy.cluster, node).catch((err: unknown) => {
+        if (isCancellation(err)) throw err;
+        return { stuck: false, reasons: [`Elasticsearch could not explain it: ${describeFailure(err)}`] };
+      })
     : { stuck: true, reasons: [`${node} is not in the cluster (it left or restarted)`] };
   if (!why.stuck && !stalled) return false;
   operationMetrics.stalled(op.metricTags());

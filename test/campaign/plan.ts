@@ -1,7 +1,7 @@
 // One campaign run, drawn from a seed: a topology and a sequence of actions. Everything random is
 // drawn here, before the run starts, so a seed replays the same run (the same topology, targets,
 // cancels, kills, faults and pauses; the interleaving with the real processes is what varies).
-import type { Scenario } from '../../src/sandbox/scenario.js';
+import { dedicatedMasters, type Scenario } from '../../src/sandbox/scenario.js';
 import { Random } from './random.js';
 
 export type Action =
@@ -70,9 +70,4 @@ export function drawRun(seed: number): RunPlan {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
-}
-
-/** Dedicated master-only nodes, one per zone, as the sandbox models them. */
-function dedicatedMasters(zones: string[]) {
-  return zones.map((zone, i) => ({ name: `es-master-${i}`, zone, roles: ['master'] }));
 }

@@ -1,9 +1,12 @@
 // Issue 9 item 1: only data nodes are awareness values and shard destinations. The incident
-// topology plus three dedicated masters (one per zone) must still be predicted blocked.
+// topology plus three dedicated masters (one per zone) must still be predicted blocked, in the
+// pure prediction and on the simulated cluster, whose masters hold no shards.
 import assert from 'node:assert/strict';
 import { predictDrainSequence } from '../../src/domain/drain-sequence.js';
 import { isDataNode } from '../../src/domain/node-roles.js';
 import { preflightDrain, type NodeView, type ShardCopy } from '../../src/domain/zone-preflight.js';
+import { scenarios } from '../../src/sandbox/scenario.js';
+import { worldPerTest } from '../helpers/world.js';
 
 const DATA = ['data', 'ingest'];
 const node = (name: string, zone: string, roles: string[]): NodeView => ({ name, ip: `10.0.0.${name.length}`, attributes: { zone }, roles });
@@ -19,11 +22,12 @@ describe('issue 9 item 1: dedicated masters and other non-data nodes', () => {
     assert.deepEqual(result.emptiedZones, [{ attribute: 'zone', value: 'a' }]);
   });
 
-  it('a zone that has only a master (no data node) is not an awareness value', () => {
-    // Data nodes in b and c only, a master in a: 2 copies over 2 values allow 1 per zone.
+  it('a zone that has only a master (no data node) is no place for a copy', () => {
+    // Data nodes in b and c, a master in a. Draining d-1 (the only data node in c) would need its
+    // copy in b, where the other copy already is: blocked. Counting the master, the copy "moves to a".
     const nodes = [node('d-0', 'b', DATA), node('d-1', 'c', DATA), node('d-2', 'b', DATA), node('m-0', 'a', ['master'])];
-    const result = preflightDrain({ node: 'd-2', nodes, shards: copies(['d-2', 'd-1']), awareness, excludedNodes: [] });
-    assert.equal(result.verdict, 'ok', result.summary);
+    const result = preflightDrain({ node: 'd-1', nodes, shards: copies(['d-0', 'd-1']), awareness, excludedNodes: [] });
+    assert.equal(result.verdict, 'blocked', result.summary);
   });
 
   it('roles: data and data tiers hold shards; master, ingest, ml and coordinating-only nodes do not', () => {
@@ -45,5 +49,32 @@ describe('issue 9 item 1: dedicated masters and other non-data nodes', () => {
       awarenessPolicy: 'allow',
     });
     assert.equal(sequence.stop?.kind, 'stalls');
+  });
+});
+
+describe('issue 9 item 1 on the simulated cluster: the incident with three dedicated masters', function () {
+  const startWorld = worldPerTest();
+
+  it('the pre-flight predicts the drain of es-data-6 blocked and refuses it before anything is excluded', async () => {
+    const world = await startWorld({ scenario: scenarios['incident-with-masters']!, cluster: { minReplicas: 3 } });
+    assert.ok((await world.observer.nodes()).includes('es-master-0'), 'the masters are in the cluster');
+    await world.startWorker();
+    await world.submit(6);
+    const [record] = await world.finishedOperations(1, 30_000);
+    assert.equal(record!.outcome, 'failed');
+    assert.match(record!.detail, /pre-flight refused to drain es-data-6: es-data-6 is the last node with zone=eu-central-1a and holds \d+ shard copies that allocation awareness will not move/);
+    assert.deepEqual(await world.observer.exclusions(), {});
+    assert.equal(await world.observer.replicas(), 7);
+  });
+
+  it('with awarenessPolicy allow the drain is tried, stalls with Elasticsearch’s awareness reason, and cleans up', async () => {
+    const world = await startWorld({ scenario: scenarios['incident-with-masters']!, cluster: { minReplicas: 3, awarenessPolicy: 'allow', stallAfter: '3s' } });
+    await world.startWorker();
+    await world.submit(6);
+    const [record] = await world.finishedOperations(1, 60_000);
+    assert.equal(record!.outcome, 'failed');
+    assert.match(record!.detail, /\[awareness\]/);
+    assert.deepEqual(await world.observer.exclusions(), {});
+    assert.equal(await world.observer.replicas(), 7);
   });
 });

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { eventually } from '../helpers/eventually.js';
-import { worldPerTest, type World } from '../helpers/world.js';
+import { holdDrainAt, worldPerTest, type World } from '../helpers/world.js';
+
+const SETTINGS_WRITE = { method: 'PUT', path: /^\/_cluster\/settings$/ };
 
 async function settlesAt(world: World, replicas: number): Promise<void> {
   await eventually(
@@ -32,6 +34,24 @@ describe('issue 9 item 5: no target is ever lost', function () {
     }
     await settlesAt(world, 6);
   });
+
+  // The defect's window: from the supersede or cancel until the superseded operation has finished
+  // its compensation. Latency on the exclusion removal holds that window open for 800 ms, and the
+  // repeat of the first target lands inside it.
+  for (const [first, other] of [[7, 5], [7, 'cancel']] as const) {
+    it(`a repeat of ${first} while the operation for it is being ${other === 'cancel' ? 'cancelled' : `superseded by ${other}`} is pursued`, async () => {
+      const world = await startWorld({ scenario: scenarios['even-8']! });
+      await world.startWorker();
+      const { workflowId } = await holdDrainAt(world, first);
+      world.sandbox.faults.latency('es', 800, SETTINGS_WRITE);
+      world.sandbox.faults.stallRelocations(false);
+      if (other === 'cancel') await world.operationHandle(workflowId).cancel();
+      else await world.submit(other);
+      await sleep(300);
+      await world.submit(first);
+      await settlesAt(world, first);
+    });
+  }
 
   const storms: { name: string; steps: (number | 'cancel')[] }[] = [
     { name: 'repeat of the running target while it is superseded', steps: [7, 5, 7] },

@@ -8,23 +8,16 @@ import { join } from 'node:path';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createKubernetesActivities } from '../../src/activities/kubernetes.js';
 import { clusterWorkflowIdOf } from '../../src/client/submit-target.js';
-import { ConfigError, defineConfig, parseConfig } from '../../src/config/load.js';
+import { defineConfig } from '../../src/config/load.js';
 import { startSandbox, scenarios, type Sandbox } from '../../src/sandbox/index.js';
+import { configProblems } from '../helpers/config-problems.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness, harnessConfig } from '../helpers/harness.js';
 import { Observer } from '../helpers/observer.js';
 
 const base = { elasticsearch: { url: 'http://es:9200' }, minReplicas: 1, maxReplicas: 10 };
 
-function problems(input: unknown): string {
-  try {
-    parseConfig(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.join('\n');
-    throw err;
-  }
-  return '';
-}
+const problems = (input: unknown): string => configProblems(input).join('\n');
 
 describe('issue 9 item 6: cluster identity', function () {
   it('the same namespace/StatefulSet in two contexts gets two workflows', () => {

@@ -65,12 +65,13 @@ describe('issue 9 item 8: cancel after the shrink', function () {
     assert.deepEqual(await world.observer.exclusions(), { _name: ['es-data-7'] }, 'without the sweep it is reported, not removed');
   });
 
-  it('scale-out with sweepStaleExclusions removes the leftover that names a new pod', async () => {
-    const leftover = { persistent: { 'cluster.routing.allocation.exclude._name': 'es-data-7' } };
-    const seven: Scenario = { ...scenarios['even-8']!, zones: scenarios['even-8']!.zones.slice(0, 7), settings: leftover };
+  it('scale-out with sweepStaleExclusions removes a leftover naming the new pod, also one written while it starts', async () => {
+    const seven: Scenario = { ...scenarios['even-8']!, zones: scenarios['even-8']!.zones.slice(0, 7), timings: { podStartMs: 3_000 } };
     const world = await startWorld({ scenario: seven, cluster: { sweepStaleExclusions: true } });
     await world.startWorker();
     await world.submit(8);
+    await world.runningOperation((s) => s.phase === 'waiting-nodes', 30_000);
+    await world.otherWriter().putSettings('persistent', { 'cluster.routing.allocation.exclude._name': 'es-data-7' });
     const [record] = await world.finishedOperations(1, 60_000);
     assert.equal(record!.outcome, 'succeeded', record!.detail);
     await eventually('no exclusion', async () => Object.keys(await world.observer.exclusions()).length === 0);

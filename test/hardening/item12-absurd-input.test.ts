@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { setTargetSignal } from '../../src/workflows/messages.js';
+import { configProblems } from '../helpers/config-problems.js';
 import { eventually } from '../helpers/eventually.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
 import { worldPerTest } from '../helpers/world.js';
@@ -16,15 +16,7 @@ const cluster = (extra: Record<string, unknown> = {}, es: Record<string, unknown
   clusters: { p: { kubernetes: { namespace: 'a', statefulSet: 'b' }, elasticsearch: { url: 'https://es:9200', ...es }, minReplicas: 1, maxReplicas: 10, ...extra } },
 });
 
-function problems(input: unknown): string {
-  try {
-    parseConfig(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.join('\n');
-    throw err;
-  }
-  return '';
-}
+const problems = (input: unknown): string => configProblems(input).join('\n');
 
 describe('issue 9 item 12: absurd input never reaches the cluster', function () {
   const startWorld = worldPerTest();

@@ -1,6 +1,9 @@
 // What every test world shares: a config for one cluster on the shared Temporal dev server, an
 // in-process es-scaler worker, and the ways a test submits targets and watches the workflows.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { stringify } from 'yaml';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defineConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
@@ -11,6 +14,7 @@ import type { clusterWorkflow, scaleOperation } from '../../src/workflows/index.
 import type { ClusterStatus, OperationStatus } from '../../src/workflows/types.js';
 import { eventually } from './eventually.js';
 import { sharedTemporal } from './temporal.js';
+import { WorkerProcess } from './worker-process.js';
 
 export type ClusterInput = ConfigInput['clusters'][string];
 type SharedTemporal = Awaited<ReturnType<typeof sharedTemporal>>;
@@ -44,6 +48,7 @@ export async function harnessConfig(target: HarnessTarget): Promise<{ config: Co
 
 export class Harness {
   private inProcessWorker?: { close: () => Promise<void> };
+  private workerProcess?: WorkerProcess;
 
   constructor(
     readonly cluster: string,
@@ -77,6 +82,43 @@ export class Harness {
         await connection.close();
       },
     };
+  }
+
+  /** Writes the config as the YAML file a user would keep (durations as text) into `dir`. */
+  async writeConfigFileIn(dir: string): Promise<string> {
+    const file = join(dir, 'es-scaler.yaml');
+    const cluster = this.config.clusters[this.cluster]!;
+    const asFile = {
+      temporal: this.config.temporal,
+      clusters: { [this.cluster]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms` } },
+    };
+    await writeFile(file, stringify(asFile));
+    return file;
+  }
+
+  /** The worker as its own process, as it runs in production (crash and shutdown tests); resolves once it polls. */
+  async startWorkerProcessWith(configFile: string, env: NodeJS.ProcessEnv = {}, mainScript?: string): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn(configFile, env, mainScript);
+    this.workerProcess = worker;
+    await worker.waitFor('worker polling');
+    return worker;
+  }
+
+  async killWorkerProcess(): Promise<void> {
+    this.workerProcess!.kill('SIGKILL');
+    await this.workerProcess!.exited(5_000);
+    this.workerProcess = undefined;
+  }
+
+  /** What the worker process logged so far (for failure messages). */
+  workerOutput(): string {
+    return this.workerProcess?.output ?? '';
+  }
+
+  /** A graceful stop (SIGTERM), as a rolling update stops the old worker. */
+  async stopWorkerProcess(): Promise<void> {
+    await this.workerProcess?.stop();
+    this.workerProcess = undefined;
   }
 
   submit(replicas: unknown, source = 'test') {

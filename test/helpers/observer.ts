@@ -1,7 +1,7 @@
 // The cluster as an outside observer sees it: only through the Elasticsearch and Kubernetes REST
 // APIs (the official clients), never the sandbox's internals. Invariant checks read from here.
 import { Client } from '@elastic/elasticsearch';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api } from '@kubernetes/client-node';
 import { effectiveExclusions } from '../../src/domain/exclusion-list.js';
 import { kubeConfigForServer } from '../../src/util/kube-config.js';
 
@@ -17,6 +17,7 @@ export class Observer {
   readonly es: Client;
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
+  private readonly events: EventsV1Api;
 
   constructor(
     target: { esUrl: string; k8sUrl: string; k8sToken: string },
@@ -27,6 +28,15 @@ export class Observer {
     const kubeConfig = kubeConfigForServer(target.k8sUrl, { token: target.k8sToken }, { name: 'observer' });
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.events = kubeConfig.makeApiClient(EventsV1Api);
+  }
+
+  /** Kubernetes Events regarding the StatefulSet (`kubectl events --for statefulset/<name>`), oldest first. */
+  async statefulSetEvents(): Promise<{ reason: string; type: string; note: string }[]> {
+    const { items } = await this.events.listNamespacedEvent({ namespace: this.namespace });
+    return items
+      .filter((e) => e.regarding?.kind === 'StatefulSet' && e.regarding?.name === this.statefulSet)
+      .map((e) => ({ reason: e.reason ?? '', type: e.type ?? '', note: e.note ?? '' }));
   }
 
   /** Exclusion entries in force, per attribute (transient over persistent). */

@@ -1,11 +1,10 @@
 // A test world: a sandbox cluster, a config naming it, and an es-scaler worker on the shared
 // Temporal dev server (in this process, or as a child process that a test can kill or stop).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { stringify } from 'yaml';
 import type { Config } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
@@ -23,7 +22,6 @@ export interface WorldOptions {
 }
 
 export class World extends Harness {
-  private workerProcess?: WorkerProcess;
   /** The cluster through its REST APIs only, for invariant checks. */
   readonly observer: Observer;
 
@@ -61,44 +59,19 @@ export class World extends Harness {
   }
 
   /** Writes the config as the YAML file a user would keep, for the worker and CLI processes. */
-  async writeConfigFile(): Promise<string> {
-    const configFile = join(this.tempDir, 'es-scaler.yaml');
-    await writeFile(configFile, stringify(this.configAsFile()));
-    return configFile;
+  writeConfigFile(): Promise<string> {
+    return this.writeConfigFileIn(this.tempDir);
   }
 
   /** The worker as its own process, for crash and shutdown tests; resolves once it polls. */
   async startWorkerProcess(env: NodeJS.ProcessEnv = {}, mainScript?: string): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.spawn(await this.writeConfigFile(), env, mainScript);
-    this.workerProcess = worker;
-    await worker.waitFor('worker polling');
-    return worker;
-  }
-
-  async killWorkerProcess(): Promise<void> {
-    this.workerProcess!.kill('SIGKILL');
-    await this.workerProcess!.exited(5_000);
-    this.workerProcess = undefined;
-  }
-
-  /** A graceful stop (SIGTERM), as a rolling update stops the old worker. */
-  async stopWorkerProcess(): Promise<void> {
-    await this.workerProcess!.stop();
-    this.workerProcess = undefined;
-  }
-
-  private configAsFile() {
-    const cluster = this.config.clusters[CLUSTER]!;
-    return {
-      temporal: this.config.temporal,
-      clusters: { [CLUSTER]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms` } },
-    };
+    return this.startWorkerProcessWith(await this.writeConfigFile(), env, mainScript);
   }
 
   async close(): Promise<void> {
     try {
       await this.closeWorkflowsAndWorker();
-      await this.workerProcess?.stop();
+      await this.stopWorkerProcess();
     } finally {
       await this.observer.close();
       await this.writer?.close();

@@ -133,7 +133,7 @@ describe('sandbox: shard allocation', function () {
     assert.equal(node.metadata?.labels?.['topology.kubernetes.io/zone'], 'eu-central-1a');
     assert.deepEqual(
       h.sb.esNodes().find((n) => n.name === 'es-data-3'),
-      { name: 'es-data-3', zone: 'eu-central-1a', ip: pod.status?.podIP },
+      { name: 'es-data-3', zone: 'eu-central-1a', ip: pod.status?.podIP, roles: ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'] },
     );
     // the restarted node came back empty (ephemeral storage); its copies were rebuilt somewhere
     await waitFor('green', () => h.sb.health() === 'green');

@@ -39,7 +39,7 @@ describe('S6: bad input changes nothing', function () {
     ['above maxReplicas', ['scale', 'production', '11'], /^es-scaler: replicas: expected at most maxReplicas \(10\), found 11$/],
     ['not a whole number', ['scale', 'production', '6.5'], /^es-scaler: replicas: expected a whole number, found 6.5$/],
     ['not a number', ['scale', 'production', 'seven'], /^es-scaler: replicas: expected a whole number, found "seven"$/],
-    ['missing replicas', ['scale', 'production'], /^es-scaler: replicas: expected a whole number, found nothing$/],
+    ['missing replicas', ['scale', 'production'], /^es-scaler: missing required argument 'replicas'$/],
   ];
   for (const [name, args, expected] of cases) {
     it(`${name}: exit 2, the field named, no workflow, cluster unchanged`, async () => {

@@ -33,7 +33,7 @@ describe('schedules apply', function () {
   };
   const describe = (id: string) => world.client.schedule.getHandle(id).describe();
 
-  it('creates, then is a no-op, updates only the edited schedule, deletes the removed one, keeps pauses, never touches others', async () => {
+  it('creates, then is a no-op, updates the edited schedule (the others only get the new file’s digest), deletes the removed one, keeps pauses, never touches others', async () => {
     await schedules.createForeign({ scheduleId: 'production/backup', spec: { cronExpressions: ['0 1 * * *'] }, memo: { owner: 'team-backup' } });
     await schedules.createForeign({
       scheduleId: 'production/other-deployment',
@@ -67,7 +67,7 @@ describe('schedules apply', function () {
     const pause = await runCli(['schedules', 'pause', 'production/night', '--note', 'reindexing until Friday', '--config', await schedules.writeConfig([NIGHT, MORNING])]);
     assert.equal(pause.code, 0, pause.stderr);
     assert.match(pause.stdout, /^production\/night: paused; note: reindexing until Friday$/m);
-    const morningUpdatedAt = (await describe('production/morning')).info.lastUpdatedAt;
+    const morningSpec = (await describe('production/morning')).spec;
     const edited = await schedules.writeConfig([{ ...NIGHT, cron: '0 23 * * *' }, MORNING]);
     out = await apply(edited, '--dry-run');
     assert.match(out, /^would update\s+production\/night\s+cron: "0 22 \* \* \*" → "0 23 \* \* \*"$/m);
@@ -76,12 +76,11 @@ describe('schedules apply', function () {
 
     out = await apply(edited);
     assert.match(out, /^updated\s+production\/night\s+cron: "0 22 \* \* \*" → "0 23 \* \* \*"$/m);
-    assert.doesNotMatch(out, /production\/morning/);
-    assert.match(out, /^1 unchanged$/m);
+    assert.match(out, /^updated\s+production\/morning\s+configDigest: "[0-9a-f]{16}" → "[0-9a-f]{16}"$/m, 'every schedule carries the digest of the file it came from');
     const updated = await describe('production/night');
     assert.equal(updated.spec.calendars?.[0]?.hour[0]?.start, 23);
     assert.deepEqual(updated.state, { paused: true, note: 'reindexing until Friday', remainingActions: undefined }, 'apply keeps the pause');
-    assert.deepEqual((await describe('production/morning')).info.lastUpdatedAt, morningUpdatedAt, 'morning untouched');
+    assert.deepEqual((await describe('production/morning')).spec, morningSpec, 'the morning’s spec untouched');
     assert.equal((await apply(edited)).trim(), 'no changes (2 schedules up to date)');
 
     // 4. the morning leaves the file (deletion finds it through the server's schedule list)

@@ -25,7 +25,8 @@ describe('plan', function () {
     const readsBefore = world.sandbox.requests.length;
 
     const result = await runCli(['plan', 'production', '6', '--config', configFile]);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 4, `exit 4: proceeds with warnings (the operator's es-data-2 exclusion stays): ${result.stderr}`);
+    assert.match(result.stdout, /stale exclusions stay in force \(not swept\): _name:es-data-2/);
     const out = result.stdout;
     assert.match(out, /replicas: 8 now → 6 \(scale-in by 2\)/);
     assert.match(out, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+DETAIL$/m);
@@ -48,7 +49,7 @@ describe('plan', function () {
     const before = snapshot(world);
 
     const result = await runCli(['plan', 'production', '5', '--config', configFile]);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 5, 'exit 5: it would not reach the target');
     const out = result.stdout;
     assert.match(out, /replicas: 7 now → 5/);
     assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+es-data-6 is the last node with zone=eu-central-1a and holds \d+ shard copies that allocation awareness will not move/m);
@@ -57,8 +58,13 @@ describe('plan', function () {
     assert.equal(writes(world), 0);
     assert.equal(snapshot(world), before);
 
+    const wide = await runCli(['plan', 'production', '5', '-o', 'wide', '--config', configFile]);
+    assert.equal(wide.code, 5);
+    assert.match(wide.stdout, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+EMPTIES\s+BLOCKED COPIES\s+DETAIL$/m);
+    assert.match(wide.stdout, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+zone=eu-central-1a\s+\d+\s+/m);
+
     const json = await runCli(['plan', 'production', '6', '--json', '--config', configFile]);
-    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.code, 5, json.stderr);
     const plan = JSON.parse(json.stdout) as { stop: { pod: string; kind: string }; drains: { pod: string; zone: string; preflight: { verdict: string } }[] };
     assert.deepEqual(plan.stop && { pod: plan.stop.pod, kind: plan.stop.kind }, { pod: 'es-data-6', kind: 'refused' });
     assert.deepEqual(plan.drains.map((d) => [d.pod, d.zone, d.preflight.verdict]), [['es-data-6', 'eu-central-1a', 'blocked']]);
@@ -71,8 +77,9 @@ describe('plan', function () {
     await world.submit(7);
     const running = await world.runningOperation((s) => s.phase === 'draining');
     const result = await runCli(['plan', 'production', '6', '--config', await world.writeConfigFile()]);
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 4, 'exit 4: it would proceed, with a warning');
     assert.match(result.stdout, new RegExp(`running:\\s+${running.workflowId} \\(a new target supersedes it\\)`));
+    assert.match(result.stdout, new RegExp(`^  warning:  the running operation ${running.workflowId} would be superseded$`, 'm'));
     assert.match(result.stdout, /_name:es-data-7 \(may belong to the running operation\)/);
     world.sandbox.faults.stallRelocations(false);
   });

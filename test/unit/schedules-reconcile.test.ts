@@ -8,8 +8,9 @@ import {
   scheduleOptions,
   scheduleUpdate,
   type DesiredSchedule,
-} from '../../src/client/schedules/desired.js';
-import { reconcile, type ObservedSchedule } from '../../src/client/schedules/reconcile.js';
+} from '../../src/schedules/desired.js';
+import { reconcile, type ObservedSchedule } from '../../src/schedules/reconcile.js';
+import { configDigest } from '../../src/schedules/config-digest.js';
 import { renderTable } from '../../src/client/table.js';
 import { formatInTimezone } from '../../src/client/format-time.js';
 
@@ -42,6 +43,15 @@ function asCreated(d: DesiredSchedule): ObservedSchedule {
   return { scheduleId: d.scheduleId, managed: isManagedBy(d.scheduleId, options.memo, 'es-scaler-prod'), spec: observedSpec(description) };
 }
 
+describe('schedules: the config digest', () => {
+  it('is the same for the same meaning (formatting, comments, key order), different for any change', () => {
+    const config = parseConfigText(CONFIG);
+    assert.match(configDigest(config), /^[0-9a-f]{16}$/);
+    assert.equal(configDigest(parseConfigText(`# a comment\n${CONFIG.replace('minReplicas: 6\n    maxReplicas: 12', 'maxReplicas: 12\n    minReplicas: 6')}`)), configDigest(config));
+    assert.notEqual(configDigest(parseConfigText(CONFIG.replace('maxReplicas: 5', 'maxReplicas: 6'))), configDigest(config));
+  });
+});
+
 describe('schedules: desired state from the config file', () => {
   const desired = desiredSchedules(parseConfigText(CONFIG));
 
@@ -58,6 +68,7 @@ describe('schedules: desired state from the config file', () => {
       workflowId: 'schedule/production/night',
       taskQueue: 'es-scaler-prod',
       catchupWindowMs: CATCHUP_WINDOW_MS,
+      configDigest: configDigest(parseConfigText(CONFIG)),
     });
     const options = scheduleOptions(night);
     assert.deepEqual(options.action.args, [{ cluster: 'production', replicas: 6, source: 'schedule:production/night' }]);
@@ -93,12 +104,13 @@ describe('schedules: reconcile', () => {
     assert.deepEqual(reconcile(desired, desired.map(asCreated)), []);
   });
 
-  it('updates only the schedule whose field changed, naming the field', () => {
-    const edited = desiredSchedules(parseConfigText(CONFIG.replace('0  22 * * *', '0 23 * * *').replace('replicas: 10', 'replicas: 11')));
-    const changes = reconcile(edited, desired.map(asCreated));
+  it('updates the schedules whose fields changed, naming the fields; each carries the new file’s digest', () => {
+    const editedConfig = parseConfigText(CONFIG.replace('0  22 * * *', '0 23 * * *').replace('replicas: 10', 'replicas: 11'));
+    const digests = `configDigest: "${configDigest(parseConfigText(CONFIG))}" → "${configDigest(editedConfig)}"`;
+    const changes = reconcile(desiredSchedules(editedConfig), desired.map(asCreated));
     assert.deepEqual(changes.map((c) => [c.action, c.scheduleId, c.changes]), [
-      ['update', 'production/morning', ['replicas: 10 → 11']],
-      ['update', 'production/night', ['cron: "0 22 * * *" → "0 23 * * *"']],
+      ['update', 'production/morning', ['replicas: 10 → 11', digests]],
+      ['update', 'production/night', ['cron: "0 22 * * *" → "0 23 * * *"', digests]],
     ]);
   });
 

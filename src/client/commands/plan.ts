@@ -1,23 +1,42 @@
 import { formatDuration } from '../../config/duration.js';
-import { replicasArgument, requiredArgument } from '../arguments.js';
+import { replicasArgument } from '../arguments.js';
 import type { CliContext } from '../context.js';
-import { readScalePlan, type ScalePlan } from '../plan.js';
+import { EXIT } from '../exit-codes.js';
+import { structuredOutput, type OutputFormat } from '../output.js';
+import type { ScalePlan } from '../plan.js';
 import { renderTable } from '../table.js';
 
-export const planHelp = `es-scaler plan <cluster> <replicas> [--json] [--config FILE]
-
-Dry run of \`scale\`: reads the cluster and prints what an operation to <replicas> would do, changing
+export const planHelp = `Dry run of \`scale\`: reads the cluster and prints what an operation to <replicas> would do, changing
 nothing. Shows the current replicas, the pods that would go (highest ordinal first) with the zone
 pre-flight verdict of each (every earlier pod counted as drained), the exclusions in force and which
-of them are stale, and where awarenessPolicy would refuse or a drain would stall.`;
+of them are stale, and where awarenessPolicy would refuse or a drain would stall.
 
-export async function planCommand(ctx: CliContext, args: string[], json: boolean): Promise<void> {
-  const cluster = requiredArgument('cluster', args[0]);
-  const plan = await readScalePlan(ctx.config, cluster, replicasArgument(args[1]), () => ctx.client());
-  ctx.out(json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+Exit code, for scripts: 0 it would proceed cleanly (or there is nothing to do), 2 bad input,
+4 it would proceed with warnings (listed), 5 it would not reach the target (refused or stalls).
+-o wide adds the zones each drain would empty and the shard copies it would block.`;
+
+export async function planCommand(ctx: CliContext, cluster: string, replicasText: string, format: OutputFormat): Promise<number> {
+  // Loaded when used: the Kubernetes and Elasticsearch clients slow every other command's start.
+  const { readScalePlan } = await import('../plan.js');
+  const plan = await readScalePlan(ctx.config, cluster, replicasArgument(replicasText), () => ctx.client());
+  const warnings = planWarnings(plan);
+  ctx.out(structuredOutput(format, { ...plan, warnings }) ?? renderPlan(plan, warnings, format === 'wide'));
+  if (plan.stop) return EXIT.planBlocked;
+  return warnings.length > 0 ? EXIT.planWarnings : EXIT.ok;
 }
 
-export function renderPlan(plan: ScalePlan): string {
+/** What deserves a look although the operation would proceed. */
+export function planWarnings(plan: ScalePlan): string[] {
+  const warnings: string[] = [];
+  if (plan.health !== 'green') warnings.push(`cluster health is ${plan.health}`);
+  const kept = plan.exclusions.filter((e) => e.stale && !e.swept).map((e) => e.entry);
+  if (kept.length > 0) warnings.push(`stale exclusions stay in force (not swept): ${kept.join(', ')}`);
+  if (plan.running && 'workflowId' in plan.running) warnings.push(`the running operation ${plan.running.workflowId} would be superseded`);
+  if (plan.running && 'unknown' in plan.running) warnings.push(`whether an operation is running is unknown: ${plan.running.unknown}`);
+  return warnings;
+}
+
+export function renderPlan(plan: ScalePlan, warnings: string[] = planWarnings(plan), wide = false): string {
   const lines = [
     `plan for ${plan.cluster} (StatefulSet ${plan.namespace}/${plan.statefulSet}): nothing is changed`,
     `  replicas: ${plan.current} now → ${plan.target} (${directionText(plan)})`,
@@ -38,10 +57,13 @@ export function renderPlan(plan: ScalePlan): string {
       drain.zone ?? '?',
       drain.preflight.verdict,
       stopIndex >= 0 && i > stopIndex ? 'not reached' : drain.allowed ? 'proceeds' : 'REFUSED',
+      ...(wide ? [drain.preflight.emptiedZones.map((z) => `${z.attribute}=${z.value}`).join(', ') || '-', String(drain.preflight.blockedShards.length)] : []),
       drain.preflight.summary,
     ]);
-    lines.push(indent(renderTable(['POD', 'ZONE', 'PRE-FLIGHT', 'POLICY', 'DETAIL'], rows), '    '));
+    const headers = ['POD', 'ZONE', 'PRE-FLIGHT', 'POLICY', ...(wide ? ['EMPTIES', 'BLOCKED COPIES'] : []), 'DETAIL'];
+    lines.push(indent(renderTable(headers, rows), '    '));
   }
+  for (const warning of warnings) lines.push(`  warning:  ${warning}`);
   lines.push(`  verdict:  ${verdict(plan)}`);
   return lines.join('\n');
 }

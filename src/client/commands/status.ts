@@ -2,26 +2,27 @@ import { formatDuration } from '../../config/duration.js';
 import { clusterConfigOf, clusterWorkflowIdOf } from '../submit-target.js';
 import type { CliContext } from '../context.js';
 import { readClusterStatus, type ClusterStatusView } from '../cluster-status.js';
+import { structuredOutput, type OutputFormat } from '../output.js';
 
-export const statusHelp = `es-scaler status [cluster] [--json] [--config FILE]
+export const statusHelp = `Shows, per cluster: the desired target, the running operation (phase, node being drained, shards
+left, stall reasons from Elasticsearch), and the last outcomes. Without a cluster, all clusters.
+-o wide adds the operation's events and exclusions, and the whole kept history.`;
 
-Shows, per cluster: the desired target, the running operation (phase, node being drained, shards
-left, stall reasons from Elasticsearch), and the last outcomes. Without a cluster, all clusters.`;
-
-export async function statusCommand(ctx: CliContext, args: string[], json: boolean): Promise<void> {
-  const clusters = args[0] ? [args[0]] : Object.keys(ctx.config.clusters);
-  clusters.forEach((cluster) => clusterConfigOf(ctx.config, cluster));
+export async function statusCommand(ctx: CliContext, cluster: string | undefined, format: OutputFormat): Promise<void> {
+  const clusters = cluster ? [cluster] : Object.keys(ctx.config.clusters);
+  clusters.forEach((name) => clusterConfigOf(ctx.config, name));
   const client = await ctx.client();
   const views: Record<string, ClusterStatusView | null> = {};
-  for (const cluster of clusters) views[cluster] = (await readClusterStatus(client, clusterWorkflowIdOf(ctx.config, cluster))) ?? null;
-  if (json) {
-    ctx.out(JSON.stringify(views, null, 2));
+  for (const name of clusters) views[name] = (await readClusterStatus(client, clusterWorkflowIdOf(ctx.config, name))) ?? null;
+  const structured = structuredOutput(format, views);
+  if (structured !== undefined) {
+    ctx.out(structured);
     return;
   }
-  for (const [cluster, view] of Object.entries(views)) ctx.out(renderStatus(cluster, view));
+  for (const [name, view] of Object.entries(views)) ctx.out(renderStatus(name, view, format === 'wide'));
 }
 
-export function renderStatus(cluster: string, view: ClusterStatusView | null): string {
+export function renderStatus(cluster: string, view: ClusterStatusView | null, wide = false): string {
   if (!view) return `${cluster}: no operation has run yet`;
   const lines = [`${cluster} (${view.workflowId})`];
   const { desired, running, history, rejected } = view.cluster;
@@ -39,12 +40,16 @@ export function renderStatus(cluster: string, view: ClusterStatusView | null): s
       for (const reason of op.stall.reasons) lines.push(`            ${reason}`);
     }
     if (op.staleExclusions.length) lines.push(`  stale exclusions (owned by no operation): ${op.staleExclusions.join(', ')}`);
+    if (wide) {
+      lines.push(`  owned exclusions: ${op.ownedExclusions.join(', ') || 'none'}`);
+      for (const event of op.events) lines.push(`  event:    ${event.at} ${event.message}`);
+    }
   } else {
     lines.push('  running:  nothing');
   }
-  for (const record of history.slice(-5).reverse()) {
+  for (const record of (wide ? history : history.slice(-5)).slice().reverse()) {
     lines.push(`  last:     ${record.workflowId} → ${record.target} (${record.source}): ${record.outcome}: ${record.detail}`);
   }
-  for (const { request, reason } of rejected.slice(-3)) lines.push(`  rejected: ${JSON.stringify(request)}: ${reason}`);
+  for (const { request, reason } of wide ? rejected : rejected.slice(-3)) lines.push(`  rejected: ${JSON.stringify(request)}: ${reason}`);
   return lines.join('\n');
 }

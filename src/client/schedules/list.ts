@@ -3,9 +3,9 @@
 // asks for something else (an `apply` is pending).
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Config } from '../../config/schema.js';
-import { desiredSchedules } from './desired.js';
-import { readSchedules } from './apply.js';
-import { reconcile } from './reconcile.js';
+import { desiredSchedules } from '../../schedules/desired.js';
+import { readSchedules } from '../../schedules/apply.js';
+import { reconcile } from '../../schedules/reconcile.js';
 
 export interface LastRun {
   at: Date;

@@ -1,11 +1,12 @@
 // Pausing is operational state, not configuration: `schedules pause` sets it on the server with a
 // note saying why, and `schedules apply` keeps it. A whole cluster means all its schedules.
+// The note of the latest pause or unpause wins, also when the state was already the one asked for.
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../domain/input-error.js';
 import { clusterConfigOf } from '../submit-target.js';
-import { describeIfExists } from './apply.js';
-import { isManagedBy, ownerOf, scheduleIdOf } from './desired.js';
+import { describeIfExists } from '../../schedules/apply.js';
+import { isManagedBy, ownerOf, scheduleIdOf } from '../../schedules/desired.js';
 
 /** `<cluster>` or `<cluster>/<schedule>` → the schedule ids the file lists for it. */
 export function scheduleIdsOf(config: Config, target: string): string[] {
@@ -32,8 +33,15 @@ export interface PauseOutcome {
   already: boolean;
 }
 
+/** The server takes an empty note as "no change" and would not pause at all: refuse it. */
+export function checkNote(note: string): string {
+  if (note.trim() === '') throw new InputError('note: empty; say why (or leave --note out for a note naming who did it)');
+  return note;
+}
+
 /** Pauses (or unpauses) each schedule, after checking all of them exist and are ours. */
 export async function setPaused(client: Client, config: Config, ids: string[], paused: boolean, note: string): Promise<PauseOutcome[]> {
+  checkNote(note);
   const descriptions = await Promise.all(ids.map((id) => describeIfExists(client, id)));
   descriptions.forEach((description, i) => {
     if (!description) throw new Error(`${ids[i]}: no such schedule on the server; run \`es-scaler schedules apply\` first`);
@@ -44,9 +52,12 @@ export async function setPaused(client: Client, config: Config, ids: string[], p
   const outcomes: PauseOutcome[] = [];
   for (const [i, id] of ids.entries()) {
     const handle = client.schedule.getHandle(id);
-    if (paused) await handle.pause(note);
+    const already = descriptions[i]!.state.paused === paused;
+    // A pause patch on a paused schedule leaves its note as it was: replace the note instead.
+    if (already) await handle.update((previous) => ({ ...previous, state: { ...previous.state, note } }));
+    else if (paused) await handle.pause(note);
     else await handle.unpause(note);
-    outcomes.push({ scheduleId: id, already: descriptions[i]!.state.paused === paused });
+    outcomes.push({ scheduleId: id, already });
   }
   return outcomes;
 }

@@ -1,11 +1,12 @@
 // Real-nodes mode of the sandbox: the simulated Kubernetes API and StatefulSet, whose pods are REAL
-// Elasticsearch node processes on loopback. es-scaler drives it exactly like the simulated mode (the
+// Elasticsearch or OpenSearch node processes on loopback. es-scaler drives it exactly like the simulated mode (the
 // kubeconfig server is `k8sUrl`, the Elasticsearch URL is `esUrl`), but allocation, deciders and
 // allocation/explain are Elasticsearch's own.
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
+import { searchClient } from '../../activities/search-client.js';
 import { createApiToken } from '../api-token.js';
 import type { ShardRow } from '../es-cluster.js';
 import { Faults } from '../faults.js';
@@ -16,12 +17,16 @@ import { parseScenario, type Scenario } from '../scenario.js';
 import type { FlatSettings } from '../settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from '../statefulset.js';
 import { Timers } from '../timers.js';
-import { fetchDistribution, type Distribution } from './distribution.js';
+import { fetchDistribution, stageDistribution, type Distribution } from './distribution.js';
+import { ENGINE_MATRIX, type EngineSpec } from './engines.js';
 import { EsNodeProcess, unprivilegedUser } from './node-process.js';
 
-export { availability, fetchDistribution, pinnedVersion, type Availability, type Distribution } from './distribution.js';
+export { availability, fetchDistribution, insideCheckout, type Availability, type Distribution } from './distribution.js';
+export { ENGINE_MATRIX, engineLabel, selectedEngines, type EngineSpec } from './engines.js';
 
 export interface RealClusterOptions {
+  /** Which engine and version; default the first of the matrix (Elasticsearch 8). */
+  engine?: EngineSpec;
   /** -Xms/-Xmx of every node; default $ES_HEAP or 128m. */
   heap?: string;
   /** Extra elasticsearch.yml settings for every node. */
@@ -51,7 +56,7 @@ export interface RealCluster {
   namespace: string;
   statefulSet: string;
   distribution: Distribution;
-  /** The official client on esUrl, for test setup (indexing, settings). */
+  /** The client es-scaler uses for this engine, on esUrl, for test setup (indexing, settings). */
   es: Client;
   /** Every request the Kubernetes API served. */
   requests: RecordedRequest[];
@@ -139,11 +144,18 @@ async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ti
  */
 export async function startRealCluster(scenario: Scenario, opts: RealClusterOptions = {}): Promise<RealCluster> {
   const s = parseScenario(scenario);
-  const distribution = opts.distribution ?? (await fetchDistribution());
+  const fetched = opts.distribution ?? (await fetchDistribution(opts.engine ?? ENGINE_MATRIX[0]!));
   const log = opts.log ?? (() => undefined);
   const runAs = unprivilegedUser();
   const runDir = mkdtempSync(join(tmpdir(), 'es-scaler-real-'));
   if (runAs) chownSync(runDir, runAs.uid, runAs.gid); // ES refuses to run as root: it runs as nobody
+  let distribution: Distribution;
+  try {
+    distribution = stageDistribution(fetched, runDir, runAs);
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
   const heap = opts.heap ?? process.env.ES_HEAP ?? '128m';
   const processes = new Map<string, EsNodeProcess>();
   let master: EsNodeProcess | undefined;
@@ -218,7 +230,7 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
     await sts.startInitialPods();
     opts.signal?.throwIfAborted();
     const esUrl = master!.url;
-    es = new Client({ node: esUrl, requestTimeout: 60_000 });
+    es = searchClient(distribution.engine, { node: esUrl, requestTimeout: 60_000 });
     const client = es;
     const persistent = initialSettings(s);
     if (Object.keys(persistent).length > 0) await client.cluster.putSettings({ persistent });

@@ -1,17 +1,20 @@
-// CLI: node lib/src/sandbox/real-nodes/main.js <scenario name | topology file> [--heap 128m]
+// CLI: node lib/src/sandbox/real-nodes/main.js <scenario name | topology file> [--heap 128m] [--engine elasticsearch-9]
 // Like the simulated sandbox's CLI, but every pod is a real Elasticsearch process. Prints K8S_URL=...
 // and ES_URL=... once the cluster is green, and serves until SIGINT/SIGTERM, then stops every node.
 import { loadScenarioFile, type Scenario } from '../scenario.js';
-import { availability, realScenarios, startRealCluster } from './index.js';
+import { availability, ENGINE_MATRIX, realScenarios, startRealCluster } from './index.js';
 
-const USAGE = `usage: real-nodes/main.js <scenario name | topology .yaml/.json file> [--heap <size, e.g. 256m>]
-built-in scenarios: ${Object.keys(realScenarios).join(', ')}`;
+const USAGE = `usage: real-nodes/main.js <scenario name | topology .yaml/.json file> [--heap <size, e.g. 256m>] [--engine <id>]
+built-in scenarios: ${Object.keys(realScenarios).join(', ')}
+engines: ${ENGINE_MATRIX.map((e) => `${e.id} (${e.version})`).join(', ')}; default ${ENGINE_MATRIX[0]!.id}`;
 
 async function main(args: string[]): Promise<void> {
   let heap: string | undefined;
+  let engineId: string | undefined;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--heap') heap = args[++i];
+    else if (args[i] === '--engine') engineId = args[++i] ?? '';
     else if (args[i] === '--help' || args[i] === '-h') return console.log(USAGE);
     else positional.push(args[i]!);
   }
@@ -22,7 +25,9 @@ async function main(args: string[]): Promise<void> {
     (await loadScenarioFile(source).catch((err: Error) => {
       throw new Error(`${err.message}\n(not a built-in scenario either)\n${USAGE}`);
     }));
-  const can = await availability();
+  const engine = ENGINE_MATRIX.find((e) => e.id === (engineId ?? ENGINE_MATRIX[0]!.id));
+  if (!engine) throw new Error(`--engine: expected one of ${ENGINE_MATRIX.map((e) => e.id).join(', ')}\n${USAGE}`);
+  const can = await availability(engine);
   if (!can.ok) throw new Error(`cannot run real Elasticsearch nodes: ${can.reason}`);
   // from here on a signal means: stop every node (also during the start-up), then exit
   const aborter = new AbortController();
@@ -34,11 +39,11 @@ async function main(args: string[]): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const cluster = await startRealCluster(scenario, { ...(heap ? { heap } : {}), signal: aborter.signal, log: (line) => console.error(line) });
+  const cluster = await startRealCluster(scenario, { engine, ...(heap ? { heap } : {}), signal: aborter.signal, log: (line) => console.error(line) });
   console.log(`K8S_URL=${cluster.k8sUrl}`);
   console.log(`ES_URL=${cluster.esUrl}`);
   console.error(
-    `real Elasticsearch ${(await cluster.versions()).join(', ')} is up: ${cluster.pods().length} nodes, namespace ${scenario.namespace}, ` +
+    `${engine.engine} ${(await cluster.versions()).join(', ')} is up: ${cluster.pods().length} nodes, namespace ${scenario.namespace}, ` +
       `statefulset ${scenario.statefulSet}; stop with Ctrl-C`,
   );
   await stop;

@@ -1,4 +1,4 @@
-// One real Elasticsearch node as a child process: its own config, data, logs and temp dirs under
+// One real Elasticsearch or OpenSearch node as a child process: its own config, data, logs and temp dirs under
 // the cluster's run dir, free loopback ports, and a process group of its own so that stopping it
 // stops the server JVM that the `elasticsearch` launcher forks too.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stopProcess, track, waitForExit } from '../../util/child-processes.js';
 import { freePort } from '../../util/ports.js';
 import type { Distribution } from './distribution.js';
+import { FLAVOURS } from './engines.js';
 
 export interface NodeSpec {
   name: string; // node.name = the pod name
@@ -169,7 +170,8 @@ export class EsNodeProcess {
     const output = openSync(join(this.dir, 'console.log'), 'w'); // this attempt's output only
     let child: ChildProcess;
     // setpriv runs after the uid/gid change below, so the death signal is not reset by it
-    const [command, ...args] = [...dieWithUs(), join(distribution.esHome, 'bin/elasticsearch')];
+    const flavour = FLAVOURS[distribution.engine];
+    const [command, ...args] = [...dieWithUs(), join(distribution.esHome, 'bin', flavour.launcher)];
     try {
       child = track(
         spawn(command!, args, {
@@ -182,10 +184,10 @@ export class EsNodeProcess {
             PATH: '/usr/local/bin:/usr/bin:/bin',
             HOME: this.dir,
             LANG: 'C.UTF-8',
-            ES_JAVA_HOME: distribution.javaHome,
-            ES_PATH_CONF: join(this.dir, 'config'),
-            ES_TMPDIR: join(this.dir, 'tmp'),
-            ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
+            [flavour.env.javaHome]: distribution.javaHome,
+            [flavour.env.pathConf]: join(this.dir, 'config'),
+            [flavour.env.tmpDir]: join(this.dir, 'tmp'),
+            [flavour.env.javaOpts]: `-Xms${heap} -Xmx${heap}`,
           },
         }),
       );
@@ -286,11 +288,13 @@ export class EsNodeProcess {
     for (const sub of ['data', 'logs', 'tmp']) mkdirSync(join(this.dir, sub), { recursive: true });
     rmSync(join(this.dir, 'config'), { recursive: true, force: true });
     cpSync(join(distribution.esHome, 'config'), join(this.dir, 'config'), { recursive: true }); // ES writes its keystore there
+    nodeLocalJvmPaths(join(this.dir, 'config/jvm.options'), this.dir);
     const { spec } = this;
+    const flavour = FLAVOURS[distribution.engine];
     const settings: Record<string, string | number | boolean | string[]> = {
       'cluster.name': this.opts.clusterName,
       'node.name': spec.name,
-      'node.roles': spec.masterEligible ? ['master', 'data', 'ingest'] : ['data', 'ingest'],
+      'node.roles': spec.masterEligible ? [flavour.masterRole, 'data', 'ingest'] : ['data', 'ingest'],
       'node.attr.zone': spec.zone,
       'node.processors': 1,
       'path.data': join(this.dir, 'data'),
@@ -299,18 +303,27 @@ export class EsNodeProcess {
       'http.port': this.httpPort,
       'transport.port': this.transportPort,
       'discovery.seed_hosts': [`${HOST}:${spec.seedTransport ?? this.transportPort}`],
-      ...(spec.masterEligible ? { 'cluster.initial_master_nodes': [spec.name] } : {}),
-      'xpack.security.enabled': false,
+      ...(spec.masterEligible ? { [flavour.initialMastersSetting]: [spec.name] } : {}),
+      ...flavour.extraSettings,
       ...this.opts.extraSettings,
     };
     writeFileSync(
-      join(this.dir, 'config/elasticsearch.yml'),
+      join(this.dir, 'config', flavour.configFile),
       Object.entries(settings)
         .map(([k, v]) => `${k}: ${yamlValue(v)}`)
         .join('\n') + '\n',
     );
     if (runAs) chownTree(this.dir, runAs);
   }
+}
+
+/**
+ * jvm.options names the GC log, error file and heap dump relative to the working directory, which
+ * OpenSearch's launcher sets to its (shared, root-owned) home: point them into the node's own dirs.
+ */
+function nodeLocalJvmPaths(jvmOptions: string, nodeDir: string): void {
+  const text = readFileSync(jvmOptions, 'utf8');
+  writeFileSync(jvmOptions, text.replace(/([=:])(logs\/|data$)/gm, (_, sep: string, rel: string) => `${sep}${nodeDir}/${rel}`));
 }
 
 /** Sum of VmRSS of the processes in a process group (Linux /proc). */

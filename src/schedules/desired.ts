@@ -5,9 +5,10 @@
 // a schedule is its ManagedSpec; `schedules apply` compares it with what it reads back from the
 // server, field by field, and updates a schedule only when one differs.
 import type { ScheduleDescription, ScheduleOptions, ScheduleUpdateOptions } from '@temporalio/client';
-import type { Config } from '../../config/schema.js';
-import { EsClusterKey } from '../../workflows/search-attributes.js';
-import type { RequestScaleInput } from '../../workflows/request-scale.js';
+import type { Config } from '../config/schema.js';
+import { EsClusterKey } from '../workflows/search-attributes.js';
+import type { RequestScaleInput } from '../workflows/request-scale.js';
+import { configDigest } from './config-digest.js';
 
 export const MANAGED_BY = 'es-scaler';
 export const REQUEST_SCALE_WORKFLOW = 'requestScale';
@@ -29,7 +30,12 @@ export interface ManagedSpec {
   workflowId: string;
   taskQueue: string;
   catchupWindowMs: number;
+  /** The config file it comes from (config-digest.ts): a schedule follows its file as a whole. */
+  configDigest: string;
 }
+
+/** Who reconciled a schedule last: the worker from the file it mounts, or `schedules apply`. */
+export type AppliedBy = 'worker' | 'cli';
 
 export interface DesiredSchedule {
   scheduleId: string;
@@ -56,6 +62,7 @@ export function scheduleWorkflowId(scheduleId: string): string {
 }
 
 export function desiredSchedules(config: Config): DesiredSchedule[] {
+  const digest = configDigest(config);
   return Object.entries(config.clusters)
     .flatMap(([cluster, clusterConfig]) =>
       clusterConfig.schedules.map((schedule) => {
@@ -74,6 +81,7 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
             workflowId: scheduleWorkflowId(scheduleId),
             taskQueue: config.temporal.taskQueue,
             catchupWindowMs: CATCHUP_WINDOW_MS,
+            configDigest: digest,
           },
         };
       }),
@@ -112,23 +120,30 @@ export function ownerOf(memo: Record<string, unknown> | undefined): string {
 }
 
 /** The SDK's options for creating the schedule. */
-export function scheduleOptions(desired: DesiredSchedule): ScheduleOptions {
+export function scheduleOptions(desired: DesiredSchedule, appliedBy: AppliedBy = 'cli'): ScheduleOptions {
   return {
     scheduleId: desired.scheduleId,
-    ...scheduleBody(desired),
+    ...scheduleBody(desired, appliedBy),
     memo: { ...managedMarker(desired) },
   };
 }
 
 /** The SDK's options for updating the schedule: the pause state and note are kept as they are. */
-export function scheduleUpdate(desired: DesiredSchedule, previous: ScheduleDescription['state']): ScheduleUpdateOptions {
+export function scheduleUpdate(desired: DesiredSchedule, previous: ScheduleDescription['state'], appliedBy: AppliedBy = 'cli'): ScheduleUpdateOptions {
   return {
-    ...scheduleBody(desired),
+    ...scheduleBody(desired, appliedBy),
     state: { paused: previous.paused, note: previous.note, remainingActions: previous.remainingActions },
   };
 }
 
-function scheduleBody(desired: DesiredSchedule) {
+/** What the schedule's action memo carries besides its id (the action memo, unlike the schedule's, can be updated). */
+export interface ActionMemo {
+  schedule: string;
+  configDigest?: string;
+  appliedBy?: AppliedBy;
+}
+
+function scheduleBody(desired: DesiredSchedule, appliedBy: AppliedBy) {
   const { spec } = desired;
   const input: RequestScaleInput = { cluster: spec.cluster, replicas: spec.replicas, source: spec.source };
   const esCluster = [{ key: EsClusterKey, value: spec.cluster }];
@@ -142,7 +157,7 @@ function scheduleBody(desired: DesiredSchedule) {
       workflowId: spec.workflowId,
       taskQueue: spec.taskQueue,
       args: [input],
-      memo: { schedule: desired.scheduleId },
+      memo: { schedule: desired.scheduleId, configDigest: spec.configDigest, appliedBy } satisfies ActionMemo,
       typedSearchAttributes: esCluster,
     },
     policies: { catchupWindow: spec.catchupWindowMs },
@@ -169,5 +184,10 @@ export function observedSpec(description: Pick<ScheduleDescription, 'spec' | 'ac
     workflowId: action.workflowId,
     taskQueue: action.taskQueue,
     catchupWindowMs: policies.catchupWindow,
+    configDigest: actionMemo(description).configDigest,
   };
+}
+
+export function actionMemo(description: Pick<ScheduleDescription, 'action'>): Partial<ActionMemo> {
+  return (description.action.memo ?? {}) as Partial<ActionMemo>;
 }

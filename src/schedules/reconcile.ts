@@ -20,7 +20,7 @@ export type ScheduleChange =
   | { action: 'conflict'; scheduleId: string; changes: string[] };
 
 /** Field order in change descriptions: what a reader looks for first. */
-const FIELDS: (keyof ManagedSpec)[] = ['cron', 'timezone', 'replicas', 'cluster', 'source', 'taskQueue', 'workflowType', 'workflowId', 'catchupWindowMs'];
+const FIELDS: (keyof ManagedSpec)[] = ['cron', 'timezone', 'replicas', 'cluster', 'source', 'taskQueue', 'workflowType', 'workflowId', 'catchupWindowMs', 'configDigest'];
 
 export function reconcile(desired: DesiredSchedule[], observed: ObservedSchedule[]): ScheduleChange[] {
   const byId = new Map(observed.map((o) => [o.scheduleId, o]));
