@@ -8,7 +8,7 @@ import type { NodeRuntime, PodInfo } from '../../../src/sandbox/index.js';
 import { ZONE_LABEL } from './control-plane.js';
 
 export interface TestKubelet {
-  /** Names of the pods whose Elasticsearch node runs now. */
+  /** Names of the pods whose Elasticsearch node runs now (its start has finished). */
   running(): string[];
   stop(): Promise<void>;
 }
@@ -20,7 +20,7 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
     if (!zones.has(nodeName)) zones.set(nodeName, (await core.readNode({ name: nodeName })).metadata?.labels?.[ZONE_LABEL] ?? '');
     return zones.get(nodeName)!;
   };
-  const running = new Map<string, { uid: string; info: PodInfo }>();
+  const running = new Map<string, { uid: string; info: PodInfo; started: boolean }>();
   let errors: unknown[] = [];
   // Events are handled one after the other, so a stop never overtakes the start before it.
   let queue = Promise.resolve();
@@ -46,8 +46,10 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
           nodeName: pod.spec!.nodeName!,
           ip: pod.status!.podIP!,
         };
-        running.set(name, { uid, info });
+        const entry = { uid, info, started: false };
+        running.set(name, entry); // before the start ends, so that a failed start is still stopped
         await runtime.start(info);
+        entry.started = true;
       }
     });
 
@@ -70,7 +72,10 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
         errors = [];
         throw first instanceof Error ? first : new Error(String(first));
       }
-      return [...running.keys()].sort();
+      return [...running.entries()]
+        .filter(([, entry]) => entry.started)
+        .map(([name]) => name)
+        .sort();
     },
     stop: async () => {
       stopped = true;
