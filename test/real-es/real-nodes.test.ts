@@ -315,7 +315,7 @@ function realTier(engine: EngineSpec): void {
         defineConfig({
           clusters: {
             real: {
-              kubernetes: { namespace: c.namespace, statefulSet: c.statefulSet, apiServer: c.k8sUrl },
+              kubernetes: { namespace: c.namespace, statefulSet: c.statefulSet, apiServer: c.k8sUrl, tokenFile: c.k8sTokenFile },
               elasticsearch: { url: c.esUrl },
               engine: engine.engine,
               minReplicas: 1,

@@ -102,7 +102,8 @@ describe(`real Kubernetes with real ${engineLabel(ENGINE)} nodes`, function () {
       nodesStartMs: 300_000,
       cluster: { pollInterval: '500ms', stallAfter: '3m' },
     });
-    log(`4 pods, 4 nodes, index created`);
+    const rssMiB = world.es.real.processes().reduce((sum, n) => sum + n.rssBytes(), 0) / 1024 / 1024;
+    log(`4 pods, 4 nodes, index created; the node processes hold ${rssMiB.toFixed(0)} MiB RSS`);
     const bulk = await world.esClient.bulk({
       refresh: true,
       operations: Array.from({ length: DOCUMENTS }, (_, i) => [{ index: { _index: INDEX, _id: String(i) } }, { title: `article ${i}` }]).flat(),

@@ -1,6 +1,7 @@
 // The "kubelet" of the test world: kwok marks pods Running on fake nodes, but nothing runs in them.
 // This watches the real StatefulSet's pods and, for each pod Running on a node with an IP, starts
-// an Elasticsearch node for it (named after the pod, in its node's zone); when the pod starts
+// an Elasticsearch node for it (named after the pod, in its node's zone) through the NodeRuntime it
+// is given: a node of the simulated cluster, or a real process (startRealNodes); when the pod starts
 // terminating, its node stops, as a real kubelet would stop the container (a finalizer only keeps
 // the pod object, not the process).
 import { CoreV1Api, makeInformer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
