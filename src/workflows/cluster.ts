@@ -4,6 +4,7 @@
 // pursues the new target. Never terminate: that would skip the cleanup (F2, F3). Which target
 // supersedes what is ClusterState's rule; this loop only acts on it.
 import {
+  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   ParentClosePolicy,
@@ -48,7 +49,7 @@ export async function clusterWorkflow(input: ClusterWorkflowInput): Promise<void
     {
       validator: (request) => {
         const problem = targetRequestProblem(request);
-        if (problem) throw new Error(problem);
+        if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidTarget');
       },
     },
   );

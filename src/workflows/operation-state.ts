@@ -40,7 +40,7 @@ export class OperationState {
     };
   }
 
-  /** A copy for the `status` query. */
+  /** What the `status` query answers (read-only: every change goes through a method below). */
   get status(): Readonly<OperationStatus> {
     return this.current;
   }

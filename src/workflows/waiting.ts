@@ -49,14 +49,15 @@ export async function within<T>(ms: number, work: () => Promise<T>): Promise<T |
   const workScope = new CancellationScope();
   const timerScope = new CancellationScope();
   const result = workScope.run(work);
-  const timeout = timerScope.run(() => sleep(ms)).then(() => undefined);
-  const winner = await Promise.race([result.then((value) => ({ value })), timeout]);
+  const timeout = timerScope.run(() => sleep(ms));
+  // The loser is cancelled below and rejects later: that rejection is expected, not unhandled.
+  result.catch(() => undefined);
+  timeout.catch(() => undefined);
+  const winner = await Promise.race([result.then((value) => ({ value })), timeout.then(() => undefined)]);
   if (winner) {
     timerScope.cancel();
-    timeout.catch(() => undefined);
     return winner.value;
   }
   workScope.cancel();
-  result.catch(() => undefined);
   return undefined;
 }

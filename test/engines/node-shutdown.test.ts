@@ -16,7 +16,7 @@ function connectionsTo(esUrl: string): ClusterConnections {
     defineConfig({
       clusters: {
         [CLUSTER]: {
-          kubernetes: { namespace: 'search', statefulSet: 'es-data', apiServer: 'http://127.0.0.1:1' },
+          kubernetes: { namespace: 'search', statefulSet: 'es-data', apiServer: 'http://127.0.0.1:1', tokenFile: '/nonexistent/never-read' },
           elasticsearch: { url: esUrl },
           minReplicas: 1,
           maxReplicas: 10,

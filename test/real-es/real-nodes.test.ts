@@ -27,6 +27,7 @@ import { createNodeShutdownActivities } from '../../src/activities/node-shutdown
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
 import { defineConfig } from '../../src/config/load.js';
 import { eventually } from '../helpers/eventually.js';
+import { loud } from '../helpers/loud.js';
 import type { Harness } from '../helpers/harness.js';
 import { RealWorld } from '../helpers/real-world.js';
 import { World } from '../helpers/world.js';
@@ -44,11 +45,6 @@ const topology: Scenario = {
   newPodZones: ['a'], // a pod re-created by scale-out comes back in zone a
   indices: [],
 };
-
-function loud(lines: string[]): void {
-  const bar = '!'.repeat(100);
-  console.log(['', bar, ...lines.map((l) => `!!  ${l}`), bar, ''].join('\n'));
-}
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -319,7 +315,7 @@ function realTier(engine: EngineSpec): void {
         defineConfig({
           clusters: {
             real: {
-              kubernetes: { namespace: c.namespace, statefulSet: c.statefulSet, apiServer: c.k8sUrl },
+              kubernetes: { namespace: c.namespace, statefulSet: c.statefulSet, apiServer: c.k8sUrl, tokenFile: c.k8sTokenFile },
               elasticsearch: { url: c.esUrl },
               engine: engine.engine,
               minReplicas: 1,

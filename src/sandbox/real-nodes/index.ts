@@ -2,9 +2,6 @@
 // Elasticsearch or OpenSearch node processes on loopback. es-scaler drives it exactly like the simulated mode (the
 // kubeconfig server is `k8sUrl`, the Elasticsearch URL is `esUrl`), but allocation, deciders and
 // allocation/explain are Elasticsearch's own.
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { searchClient } from '../../activities/search-client.js';
 import { createApiToken } from '../api-token.js';
@@ -15,14 +12,15 @@ import { startK8sApi } from '../k8s-api.js';
 import { EventStore } from '../k8s-events.js';
 import { parseScenario, type Scenario } from '../scenario.js';
 import type { FlatSettings } from '../settings.js';
-import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from '../statefulset.js';
+import { podInfo, StatefulSet, type PodInfo, type PodPhase } from '../statefulset.js';
 import { Timers } from '../timers.js';
-import { fetchDistribution, stageDistribution, type Distribution } from './distribution.js';
+import { fetchDistribution, type Distribution } from './distribution.js';
 import { ENGINE_MATRIX, type EngineSpec } from './engines.js';
-import { EsNodeProcess, unprivilegedUser } from './node-process.js';
+import { startRealNodes } from './runtime.js';
 
 export { availability, fetchDistribution, insideCheckout, type Availability, type Distribution } from './distribution.js';
 export { ENGINE_MATRIX, engineLabel, selectedEngines, type EngineSpec } from './engines.js';
+export { startRealNodes, type RealNodes, type RealNodesOptions } from './runtime.js';
 
 export interface RealClusterOptions {
   /** Which engine and version; default the first of the matrix (Elasticsearch 8). */
@@ -94,11 +92,6 @@ export const realScenarios: Record<string, Scenario> = {
   },
 };
 
-const DEFAULT_NODE_SETTINGS = {
-  // Tests must not depend on how full the machine's disk is; the simulation does not model disk either.
-  'cluster.routing.allocation.disk.threshold_enabled': false,
-};
-
 function flatStrings(settings: Record<string, unknown> | undefined): FlatSettings {
   const out: FlatSettings = {};
   for (const [k, v] of Object.entries(settings ?? {})) out[k] = Array.isArray(v) ? v.join(',') : String(v);
@@ -138,6 +131,18 @@ async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ti
   }
 }
 
+/** The scenario's cluster settings and indices, on the nodes running now; resolves once the cluster is green. */
+export async function applyScenario(client: Client, scenario: Scenario): Promise<void> {
+  const s = parseScenario(scenario);
+  const persistent = initialSettings(s);
+  if (Object.keys(persistent).length > 0) await client.cluster.putSettings({ persistent });
+  if (s.settings?.transient && Object.keys(s.settings.transient).length > 0) await client.cluster.putSettings({ transient: s.settings.transient });
+  for (const index of s.indices) {
+    await client.indices.create({ index: index.name, settings: { number_of_shards: index.primaries, number_of_replicas: index.replicas } });
+  }
+  await client.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
+}
+
 /**
  * Starts the StatefulSet of `scenario` with one real Elasticsearch process per pod (es-data-0 is the only
  * master-eligible node), applies the scenario's cluster settings, creates its indices and waits for green.
@@ -145,56 +150,15 @@ async function waitFor(what: string, probe: () => Promise<boolean> | boolean, ti
 export async function startRealCluster(scenario: Scenario, opts: RealClusterOptions = {}): Promise<RealCluster> {
   const s = parseScenario(scenario);
   const fetched = opts.distribution ?? (await fetchDistribution(opts.engine ?? ENGINE_MATRIX[0]!));
-  const log = opts.log ?? (() => undefined);
-  const runAs = unprivilegedUser();
-  const runDir = mkdtempSync(join(tmpdir(), 'es-scaler-real-'));
-  if (runAs) chownSync(runDir, runAs.uid, runAs.gid); // ES refuses to run as root: it runs as nobody
-  let distribution: Distribution;
-  try {
-    distribution = stageDistribution(fetched, runDir, runAs);
-  } catch (err) {
-    rmSync(runDir, { recursive: true, force: true });
-    throw err;
-  }
-  const heap = opts.heap ?? process.env.ES_HEAP ?? '128m';
-  const processes = new Map<string, EsNodeProcess>();
-  let master: EsNodeProcess | undefined;
-  const nodeOptions = {
-    distribution,
-    runDir,
+  const nodes = startRealNodes({
+    distribution: fetched,
     clusterName: `${s.namespace}-${s.statefulSet}`,
-    heap,
-    ...(runAs ? { runAs } : {}),
-    extraSettings: { ...DEFAULT_NODE_SETTINGS, ...opts.nodeSettings },
-    log,
-  };
-
-  const runtime: NodeRuntime = {
-    start: async (pod) => {
-      opts.signal?.throwIfAborted();
-      const first = pod.ordinal === 0;
-      if (!first && !master) throw new Error(`${pod.name} cannot start before ${s.statefulSet}-0, the master`);
-      const node = new EsNodeProcess(
-        { name: pod.name, zone: pod.zone, masterEligible: first, ...(first ? {} : { seedTransport: master!.transportPort }) },
-        nodeOptions,
-      );
-      processes.set(pod.name, node);
-      const t0 = Date.now();
-      await node.start();
-      if (first) master = node;
-      log(`${pod.name} (zone ${pod.zone}) started in ${((Date.now() - t0) / 1000).toFixed(1)} s: pid ${node.pid}, http ${node.httpPort}`);
-    },
-    stop: async (pod) => {
-      const node = processes.get(pod.name);
-      if (!node) return;
-      const t0 = Date.now();
-      await node.stop();
-      node.removeData(); // ephemeral storage, as in the simulated mode: a new pod is a new, empty node
-      processes.delete(pod.name);
-      if (node === master) master = undefined;
-      log(`${pod.name} stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    },
-  };
+    ...(opts.heap ? { heap: opts.heap } : {}),
+    ...(opts.nodeSettings ? { nodeSettings: opts.nodeSettings } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const { distribution, runtime } = nodes;
 
   const timers = new Timers();
   const sts = new StatefulSet({
@@ -216,29 +180,20 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
     await es?.close().catch(() => undefined);
     await k8s?.close();
     await k8sToken.remove();
-    // every pod, including ones a scale operation is starting or stopping right now
-    await Promise.all([...processes.values()].map((n) => n.stop()));
-    processes.clear();
-    rmSync(runDir, { recursive: true, force: true });
+    await nodes.close();
   };
 
   const abort = (): void => {
-    for (const node of processes.values()) void node.stop();
+    for (const node of nodes.processes()) void node.stop();
   };
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
     await sts.startInitialPods();
     opts.signal?.throwIfAborted();
-    const esUrl = master!.url;
+    const esUrl = nodes.master()!.url;
     es = searchClient(distribution.engine, { node: esUrl, requestTimeout: 60_000 });
     const client = es;
-    const persistent = initialSettings(s);
-    if (Object.keys(persistent).length > 0) await client.cluster.putSettings({ persistent });
-    if (s.settings?.transient && Object.keys(s.settings.transient).length > 0) await client.cluster.putSettings({ transient: s.settings.transient });
-    for (const index of s.indices) {
-      await client.indices.create({ index: index.name, settings: { number_of_shards: index.primaries, number_of_replicas: index.replicas } });
-    }
-    await client.cluster.health({ wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '120s' });
+    await applyScenario(client, s);
     const events = new EventStore();
     k8s = await startK8sApi({ host: '127.0.0.1', sts, events, faults: new Faults(timers, () => undefined), requests, token: k8sToken.token });
 
@@ -295,8 +250,8 @@ export async function startRealCluster(scenario: Scenario, opts: RealClusterOpti
         );
       },
       nodes: () =>
-        [...processes.values()].map((n) => ({ name: n.spec.name, pid: n.pid, httpPort: n.httpPort, transportPort: n.transportPort, rssBytes: n.rssBytes() })),
-      rssBytes: () => [...processes.values()].reduce((sum, n) => sum + n.rssBytes(), 0),
+        nodes.processes().map((n) => ({ name: n.spec.name, pid: n.pid, httpPort: n.httpPort, transportPort: n.transportPort, rssBytes: n.rssBytes() })),
+      rssBytes: () => nodes.processes().reduce((sum, n) => sum + n.rssBytes(), 0),
       close: () => (closing ??= shutdown()),
     };
     return cluster;

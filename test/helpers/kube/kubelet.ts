@@ -1,6 +1,7 @@
 // The "kubelet" of the test world: kwok marks pods Running on fake nodes, but nothing runs in them.
 // This watches the real StatefulSet's pods and, for each pod Running on a node with an IP, starts
-// an Elasticsearch node for it (named after the pod, in its node's zone); when the pod starts
+// an Elasticsearch node for it (named after the pod, in its node's zone) through the NodeRuntime it
+// is given: a node of the simulated cluster, or a real process (startRealNodes); when the pod starts
 // terminating, its node stops, as a real kubelet would stop the container (a finalizer only keeps
 // the pod object, not the process).
 import { CoreV1Api, makeInformer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
@@ -8,7 +9,7 @@ import type { NodeRuntime, PodInfo } from '../../../src/sandbox/index.js';
 import { ZONE_LABEL } from './control-plane.js';
 
 export interface TestKubelet {
-  /** Names of the pods whose Elasticsearch node runs now. */
+  /** Names of the pods whose Elasticsearch node runs now (its start has finished). */
   running(): string[];
   stop(): Promise<void>;
 }
@@ -20,7 +21,7 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
     if (!zones.has(nodeName)) zones.set(nodeName, (await core.readNode({ name: nodeName })).metadata?.labels?.[ZONE_LABEL] ?? '');
     return zones.get(nodeName)!;
   };
-  const running = new Map<string, { uid: string; info: PodInfo }>();
+  const running = new Map<string, { uid: string; info: PodInfo; started: boolean }>();
   let errors: unknown[] = [];
   // Events are handled one after the other, so a stop never overtakes the start before it.
   let queue = Promise.resolve();
@@ -46,8 +47,10 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
           nodeName: pod.spec!.nodeName!,
           ip: pod.status!.podIP!,
         };
-        running.set(name, { uid, info });
+        const entry = { uid, info, started: false };
+        running.set(name, entry); // before the start ends, so that a failed start is still stopped
         await runtime.start(info);
+        entry.started = true;
       }
     });
 
@@ -70,7 +73,10 @@ export async function startTestKubelet(kubeConfig: KubeConfig, namespace: string
         errors = [];
         throw first instanceof Error ? first : new Error(String(first));
       }
-      return [...running.keys()].sort();
+      return [...running.entries()]
+        .filter(([, entry]) => entry.started)
+        .map(([name]) => name)
+        .sort();
     },
     stop: async () => {
       stopped = true;

@@ -1,24 +1,41 @@
-// A TCP relay on loopback that delays everything a client sends by a fixed time: network latency
-// between a pod and the API server. The TLS session passes through untouched.
+// TCP relays on loopback. A slow link delays everything a client sends by a fixed time: network
+// latency between a pod and the API server (the TLS session passes through untouched). A relay
+// whose target is chosen per connection plays a Service in front of pods whose ports change.
 import { createServer, connect, type Socket } from 'node:net';
 
-export interface SlowLink {
+export interface Relay {
   port: number;
   close(): Promise<void>;
 }
 
-export async function startSlowLink(host: string, targetPort: number, delayMs: number): Promise<SlowLink> {
+export type SlowLink = Relay;
+
+export function startSlowLink(host: string, targetPort: number, delayMs: number): Promise<SlowLink> {
+  return startRelay(host, () => targetPort, delayMs);
+}
+
+/** Each connection goes to the port `target()` names at that moment; none (undefined) refuses it. */
+export async function startRelay(host: string, target: () => number | undefined, delayMs = 0): Promise<Relay> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(targetPort, host);
+    const port = target();
+    if (port === undefined) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(port, host);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
       s.on('error', () => [client, upstream].forEach((x) => x.destroy()));
     }
-    // in order, each chunk `delayMs` after it arrived
-    client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delayMs));
-    client.on('end', () => setTimeout(() => upstream.end(), delayMs));
+    if (delayMs === 0) {
+      client.pipe(upstream);
+    } else {
+      // in order, each chunk `delayMs` after it arrived
+      client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delayMs));
+      client.on('end', () => setTimeout(() => upstream.end(), delayMs));
+    }
     upstream.pipe(client);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));

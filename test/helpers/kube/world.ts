@@ -1,6 +1,6 @@
 // A test world on a real Kubernetes control plane: deploy/kubernetes/base applied in a namespace of
 // its own, a real Elasticsearch StatefulSet whose Running pods are nodes of a simulated
-// Elasticsearch cluster (through the test kubelet), and the es-scaler worker as its own process
+// Elasticsearch cluster, or real Elasticsearch processes (through the test kubelet), and the es-scaler worker as its own process
 // with exactly the Deployment's ServiceAccount token, through the in-cluster configuration path.
 // Every assertion helper reads the Kubernetes and Elasticsearch REST APIs.
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { effectiveExclusions } from '../../../src/domain/exclusion-list.js';
 import { readSettings } from '../../../src/activities/elasticsearch.js';
-import { startSimulatedElasticsearch, type SimulatedElasticsearch } from '../../../src/sandbox/index.js';
+import { startSimulatedElasticsearch, type NodeRuntime, type SimulatedElasticsearch } from '../../../src/sandbox/index.js';
 import type { Scenario } from '../../../src/sandbox/scenario.js';
 import { eventually } from '../eventually.js';
 import { Harness, harnessConfig, type ClusterInput } from '../harness.js';
@@ -24,8 +24,21 @@ import { startSlowLink } from './slow-link.js';
 
 export const KUBE_CLUSTER = 'production';
 
+/** What the StatefulSet's pods run: nodes of the simulated Elasticsearch (the default), or real processes. */
+export interface PodElasticsearch {
+  /** Where the worker and the assertions reach Elasticsearch. */
+  esUrl: string;
+  /** Driven by the test kubelet: a Running pod starts a node, a terminating pod stops it. */
+  nodes: NodeRuntime;
+  /** The scenario's indices, once every pod's node runs. */
+  createIndices(): void | Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface KubeWorldOptions {
   scenario: Scenario;
+  /** How long every initial pod's node may take to start; default 15 s (simulated nodes start at once). */
+  nodesStartMs?: number;
   cluster?: Partial<ClusterInput>;
   podManagementPolicy?: PodManagementPolicy;
   /** Network latency from the worker to the API server (each request arrives this much later). */
@@ -41,14 +54,14 @@ export interface PodState {
   nodeName?: string;
 }
 
-export class KubeWorld extends Harness {
+export class KubeWorld<E extends PodElasticsearch = SimulatedElasticsearch> extends Harness {
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
-  private readonly esClient: ElasticsearchClient;
+  readonly esClient: ElasticsearchClient;
   namespace = '';
   statefulSet = '';
-  es!: SimulatedElasticsearch;
+  es!: E;
   kubelet!: TestKubelet;
   private serviceAccountRoot = '';
   private workerEnvironment: NodeJS.ProcessEnv = {};
@@ -65,10 +78,19 @@ export class KubeWorld extends Harness {
     this.esClient = new ElasticsearchClient({ node: config.clusters[KUBE_CLUSTER]!.elasticsearch.url });
   }
 
-  static async start(cp: ControlPlane, options: KubeWorldOptions): Promise<KubeWorld> {
+  static async start(cp: ControlPlane, options: KubeWorldOptions): Promise<KubeWorld>;
+  /** With pods that run what `elasticsearch` starts (the world closes it). */
+  static async start<E extends PodElasticsearch>(
+    cp: ControlPlane,
+    options: KubeWorldOptions & { elasticsearch: (scenario: Scenario) => Promise<E> },
+  ): Promise<KubeWorld<E>>;
+  static async start(
+    cp: ControlPlane,
+    options: KubeWorldOptions & { elasticsearch?: (scenario: Scenario) => Promise<PodElasticsearch> },
+  ): Promise<KubeWorld<PodElasticsearch>> {
     const namespace = `t-${randomUUID().slice(0, 8)}`;
     const { scenario } = options;
-    const es = await startSimulatedElasticsearch(scenario);
+    const es = await (options.elasticsearch ?? startSimulatedElasticsearch)(scenario);
     const { config, temporal } = await harnessConfig({
       cluster: KUBE_CLUSTER,
       taskQueue: `es-scaler-${namespace}`,
@@ -77,7 +99,7 @@ export class KubeWorld extends Harness {
       elasticsearchUrl: es.esUrl,
       policy: { pollInterval: '250ms', stallAfter: '30s', ...options.cluster },
     });
-    const world = new KubeWorld(cp, config, temporal);
+    const world = new KubeWorld<PodElasticsearch>(cp, config, temporal);
     world.namespace = namespace;
     world.statefulSet = scenario.statefulSet;
     world.es = es;
@@ -99,8 +121,8 @@ export class KubeWorld extends Harness {
     this.kubelet = await startTestKubelet(cp.admin, this.namespace, labelSelectorOf(set), this.es.nodes);
     this.cleanups.push(() => this.kubelet.stop());
     await placePods(cp, this.namespace, scenario.statefulSet, scenario.zones);
-    await eventually('every pod an Elasticsearch node', () => this.kubelet.running().length === scenario.zones.length, 15_000);
-    this.es.createIndices();
+    await eventually('every pod an Elasticsearch node', () => this.kubelet.running().length === scenario.zones.length, options.nodesStartMs ?? 15_000);
+    await this.es.createIndices();
     this.tempDir = await mkdtemp(join(tmpdir(), 'es-scaler-kube-world-'));
     this.cleanups.push(() => rm(this.tempDir, { recursive: true, force: true }));
     this.serviceAccountRoot = await mountServiceAccount(cp, this.namespace, join(this.tempDir, 'pod'));
