@@ -4,14 +4,31 @@ import { formatDuration } from '../config/duration.js';
 import { drainWaitingFor } from '../domain/drain-safety.js';
 import type { ClusterStatus, OperationStatus } from './types.js';
 
+const MAX_REASONS_SHOWN = 3;
+
 export function operationDetails(status: OperationStatus, stallAfterMs: number | undefined): string {
   const lines = [headline(status, stallAfterMs)];
-  if (status.stall?.reasons.length) lines.push(`Elasticsearch: ${status.stall.reasons.join(' | ')}`);
+  if (status.stall?.reasons.length) lines.push(`Elasticsearch says:\n${reasonList(status.stall.reasons)}`);
   if (status.ownedExclusions.length) lines.push(`Exclusions held: ${status.ownedExclusions.join(', ')} (removed on every way out)`);
   if (status.exclusionsLeft.length) lines.push(`LEFT IN PLACE: ${status.exclusionsLeft.join(', ')}`);
   const last = status.events.at(-1);
-  if (last) lines.push(`Last: ${clock(last.at)} ${last.message}`);
+  if (last) lines.push(`Last: ${clock(last.at)} ${literal(truncate(last.message, 200))}`);
   return lines.join('\n\n');
+}
+
+/** The UI renders details as Markdown; Elasticsearch's texts ([index][0], _name, *) must show as written. */
+function reasonList(reasons: string[]): string {
+  const shown = reasons.slice(0, MAX_REASONS_SHOWN).map((r) => `- ${literal(r)}`);
+  if (reasons.length > MAX_REASONS_SHOWN) shown.push(`- and ${reasons.length - MAX_REASONS_SHOWN} more (the status query lists them all)`);
+  return shown.join('\n');
+}
+
+function literal(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function headline(status: OperationStatus, stallAfterMs: number | undefined): string {
