@@ -8,7 +8,7 @@ const MAX_REASONS_SHOWN = 3;
 
 export function operationDetails(status: OperationStatus, stallAfterMs: number | undefined): string {
   const lines = [headline(status, stallAfterMs)];
-  if (status.stall?.reasons.length) lines.push(`Elasticsearch says:\n${reasonList(status.stall.reasons)}`);
+  if (status.stall?.reasons.length) lines.push(`Elasticsearch says:\n\n${reasonList(status.stall.reasons)}`);
   if (status.ownedExclusions.length) lines.push(`Exclusions held: ${status.ownedExclusions.join(', ')} (removed on every way out)`);
   if (status.exclusionsLeft.length) lines.push(`LEFT IN PLACE: ${status.exclusionsLeft.join(', ')}`);
   const last = status.events.at(-1);

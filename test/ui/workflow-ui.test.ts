@@ -35,7 +35,7 @@ describe('issue 11: what the Temporal UI shows during the incident night', funct
 
     const details = await currentDetails(operation);
     assert.match(details, /draining es-data-6 \(zone eu-central-1a\): waiting for \d+ shard copies to move \(0 moving\), nothing moving, stalled since \d\d:\d\d:\d\d UTC — fails at \d\d:\d\d:\d\d UTC \(stallAfter 10m\) unless a newer target arrives/);
-    assert.match(details, /Elasticsearch says:\n- `\[awareness\] there are \[3\] copies of this shard/, "the reasons, one per line, as code so the UI shows them as written");
+    assert.match(details, /Elasticsearch says:\n\n- `\[awareness\] there are \[3\] copies of this shard/, "the reasons, one per line, as code so the UI shows them as written");
     assert.ok(status.shardsLeft! > 0);
     assert.ok(status.stall!.reasons[0]!.startsWith('[awareness]'), 'decider reasons first, no boilerplate sentence before them');
 
