@@ -150,12 +150,7 @@ class EsApi {
       status: h.status,
       number_of_shards: meta.primaries,
       number_of_replicas: meta.replicas,
-      active_primary_shards: h.active_primary_shards,
-      active_shards: h.active_shards,
-      relocating_shards: h.relocating_shards,
-      initializing_shards: h.initializing_shards,
-      unassigned_shards: h.unassigned_shards,
-      unassigned_primary_shards: h.unassigned_primary_shards,
+      ...shardCounts(h),
     };
   }
 
@@ -167,12 +162,7 @@ class EsApi {
       timed_out: timedOut,
       number_of_nodes: this.cluster.nodes().length,
       number_of_data_nodes: this.cluster.dataNodes().length,
-      active_primary_shards: h.active_primary_shards,
-      active_shards: h.active_shards,
-      relocating_shards: h.relocating_shards,
-      initializing_shards: h.initializing_shards,
-      unassigned_shards: h.unassigned_shards,
-      unassigned_primary_shards: h.unassigned_primary_shards,
+      ...shardCounts(h),
       delayed_unassigned_shards: 0,
       number_of_pending_tasks: 0,
       number_of_in_flight_fetch: 0,
@@ -717,4 +707,16 @@ function filterPath(body: unknown, patterns: string[]): unknown {
     return Object.keys(out).length > 0 ? out : undefined;
   };
   return walk(body, patterns.map((p) => p.split('.'))) ?? {};
+}
+
+/** The shard counts `_cluster/health` reports, for the cluster or one index. */
+function shardCounts(h: HealthCounts) {
+  return {
+    active_primary_shards: h.active_primary_shards,
+    active_shards: h.active_shards,
+    relocating_shards: h.relocating_shards,
+    initializing_shards: h.initializing_shards,
+    unassigned_shards: h.unassigned_shards,
+    unassigned_primary_shards: h.unassigned_primary_shards,
+  };
 }
