@@ -47,9 +47,11 @@ describe('issue 11: what the Temporal UI shows during the incident night', funct
     for (const expected of ['pre-flight es-data-6', 'exclude _name:es-data-6', 'drain es-data-6', 'ask Elasticsearch why es-data-6 does not drain']) {
       assert.ok(summaries.includes(expected), `activity summary "${expected}" in ${JSON.stringify(summaries)}`);
     }
-    const pending = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchDrain');
-    const heartbeat = pending?.heartbeatDetails?.payloads?.[0]?.data;
-    assert.ok(heartbeat, 'the drain watch heartbeats');
+    // The watch is called again after every report; a fresh call has not heartbeated yet, so look until one has.
+    const heartbeat = await eventually('a heartbeat of the pending drain watch', async () => {
+      const pending = (await operation.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'watchDrain');
+      return pending?.heartbeatDetails?.payloads?.[0]?.data ?? undefined;
+    });
     assert.match(Buffer.from(heartbeat).toString('utf8'), /"node":"es-data-6".*"shardsLeft":\d+/);
 
     assert.match(await currentDetails(world.clusterHandle()), /desired: 6 replicas \(schedule:production\/night\)[\s\S]*running: .*op-1-\w+ → 6/);
