@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../domain/input-error.js';
-import { submitTarget, type TargetSubmission } from '../client/submit-target.js';
+import { submitTarget, type TargetSubmission } from '../temporal/submit-target.js';
 import type { ClusterConnections } from './connections.js';
 import type { ClusterPolicy } from '../workflows/types.js';
 

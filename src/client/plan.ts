@@ -12,7 +12,7 @@ import type { ClusterHealth } from '../domain/health.js';
 import { InputError } from '../domain/input-error.js';
 import { podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
 import { listStatefulSetPods } from './pods.js';
-import { clusterConfigOf, clusterWorkflowIdOf } from './submit-target.js';
+import { clusterConfigOf, clusterWorkflowIdOf } from '../temporal/submit-target.js';
 
 export interface PlannedExclusion {
   entry: string;

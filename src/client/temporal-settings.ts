@@ -8,7 +8,7 @@ import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } fr
 import type { ConnectionOptions } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../domain/input-error.js';
-import { temporalTarget } from '../worker/temporal-connection.js';
+import { temporalTarget } from '../temporal/connection-target.js';
 
 export interface TemporalFlags {
   address?: string;

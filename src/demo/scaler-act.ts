@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { renderApply } from '../client/commands/schedules.js';
 import { applySchedules } from '../schedules/apply.js';
-import { clusterWorkflowIdOf } from '../client/submit-target.js';
+import { clusterWorkflowIdOf } from '../temporal/submit-target.js';
 import { formatDuration } from '../config/duration.js';
 import type { OperationRecord } from '../workflows/types.js';
 import { readClusterView, type ClusterView } from './cluster-view.js';

@@ -12,7 +12,7 @@ import { FileReconciler } from '../schedules/file-reconciler.js';
 import { startHealthServer, WorkerHealth } from './health.js';
 import { exportReadiness } from './readiness-metric.js';
 import { installRuntime, logLine } from './runtime.js';
-import { withTemporalOverrides, type TemporalTarget } from './temporal-connection.js';
+import { withTemporalOverrides, type TemporalTarget } from '../temporal/connection-target.js';
 import { createScalerWorker } from './worker.js';
 
 const env = process.env;

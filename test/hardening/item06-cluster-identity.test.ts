@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createKubernetesActivities } from '../../src/activities/kubernetes.js';
-import { clusterWorkflowIdOf } from '../../src/client/submit-target.js';
+import { clusterWorkflowIdOf } from '../../src/temporal/submit-target.js';
 import { defineConfig } from '../../src/config/load.js';
 import { startSandbox, scenarios, type Sandbox } from '../../src/sandbox/index.js';
 import { configProblems } from '../helpers/config-problems.js';

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defineConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { clusterWorkflowIdOf, submitTarget } from '../../src/client/submit-target.js';
+import { clusterWorkflowIdOf, submitTarget } from '../../src/temporal/submit-target.js';
 import { createScalerWorker } from '../../src/worker/worker.js';
 import { WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle.js';
 import type { clusterWorkflow, scaleOperation } from '../../src/workflows/index.js';

@@ -2,7 +2,7 @@ import type { CliContext } from '../context.js';
 import { readClusterStatus } from '../cluster-status.js';
 import { EXIT } from '../exit-codes.js';
 import { followOperation } from '../follow.js';
-import { clusterWorkflowIdOf } from '../submit-target.js';
+import { clusterWorkflowIdOf } from '../../temporal/submit-target.js';
 
 export const cancelHelp = `Cancels the cluster's running scale operation (the same request as \`temporal workflow cancel\`).
 The operation removes the exclusions it added, then ends; replicas stay where they are.

@@ -3,7 +3,7 @@ import { replicasArgument } from '../arguments.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { followOperation, knownOperations, operationFor } from '../follow.js';
-import { clusterConfigOf, clusterWorkflowIdOf, submitTarget } from '../submit-target.js';
+import { clusterConfigOf, clusterWorkflowIdOf, submitTarget } from '../../temporal/submit-target.js';
 
 export const scaleHelp = `Sets a new target for the cluster, as a schedule does: a running operation with another target is
 superseded (cancelled, its exclusions removed) and the new target pursued. Checks the target against

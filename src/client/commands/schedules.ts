@@ -6,7 +6,7 @@ import { applySchedules, type ApplyResult } from '../../schedules/apply.js';
 import { listSchedules, type ScheduleListEntry } from '../schedules/list.js';
 import { scheduleIdsOf, setPaused } from '../schedules/pause.js';
 import { structuredOutput, type OutputFormat } from '../output.js';
-import { clusterConfigOf } from '../submit-target.js';
+import { clusterConfigOf } from '../../temporal/submit-target.js';
 import { renderTable } from '../table.js';
 
 export const schedulesHelp = {

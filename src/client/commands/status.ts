@@ -1,5 +1,5 @@
 import { formatDuration } from '../../config/duration.js';
-import { clusterConfigOf, clusterWorkflowIdOf } from '../submit-target.js';
+import { clusterConfigOf, clusterWorkflowIdOf } from '../../temporal/submit-target.js';
 import type { CliContext } from '../context.js';
 import { readClusterStatus, type ClusterStatusView } from '../cluster-status.js';
 import { structuredOutput, type OutputFormat } from '../output.js';

@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../domain/input-error.js';
-import { clusterConfigOf } from '../submit-target.js';
+import { clusterConfigOf } from '../../temporal/submit-target.js';
 import { describeIfExists } from '../../schedules/apply.js';
 import { isManagedBy, ownerOf, scheduleIdOf } from '../../schedules/desired.js';
 

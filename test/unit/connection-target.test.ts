@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '../../src/config/load.js';
-import { temporalTarget, withTemporalOverrides } from '../../src/worker/temporal-connection.js';
+import { temporalTarget, withTemporalOverrides } from '../../src/temporal/connection-target.js';
 
 const config = defineConfig({
   temporal: { address: 'temporal.example:7233', namespace: 'prod', taskQueue: 'es-scaler' },
