@@ -360,46 +360,35 @@ class EsApi {
     const first = req.params.filter;
     // a lone path parameter is a node filter unless it names metrics only
     const filter = first !== undefined && (req.params.metric !== undefined || !tokens(first).every((t) => metrics.has(t))) ? first : '_all';
-    const nodes = resolveNodes(this.cluster, filter);
-    return {
-      status: 200,
-      body: {
-        _nodes: { total: nodes.length, successful: nodes.length, failed: 0 },
-        cluster_name: this.cluster.name,
-        nodes: Object.fromEntries(nodes.map((n) => [n.id, nodeInfo(n)])),
-      },
-    };
+    return this.perNode(resolveNodes(this.cluster, filter), nodeInfo);
   }
 
   /** _nodes/stats: the fs metric (what the disk decider reads) plus names, roles and attributes. */
   nodesStats(req: ApiRequest): ApiResponse {
-    const filter = req.params.filter ?? '_all';
-    const nodes = resolveNodes(this.cluster, filter);
+    return this.perNode(resolveNodes(this.cluster, req.params.filter ?? '_all'), (n) => {
+      const free = Math.max(0, n.disk.totalBytes - this.cluster.diskUsedBytes(n.id));
+      const total = { total_in_bytes: n.disk.totalBytes, free_in_bytes: free, available_in_bytes: free };
+      return {
+        timestamp: Date.now(),
+        name: n.name,
+        transport_address: `${n.ip}:9300`,
+        host: n.ip,
+        ip: `${n.ip}:9300`,
+        roles: [...n.roles],
+        attributes: { ...n.attributes },
+        fs: { timestamp: Date.now(), total, data: [{ path: '/usr/share/elasticsearch/data', mount: '/usr/share/elasticsearch/data (/dev/sda1)', type: 'ext4', ...total }] },
+      };
+    });
+  }
+
+  /** The envelope every _nodes API answers with: counts, the cluster's name, one body per node by id. */
+  private perNode<N extends { id: string }>(nodes: N[], bodyOf: (node: N) => unknown): ApiResponse {
     return {
       status: 200,
       body: {
         _nodes: { total: nodes.length, successful: nodes.length, failed: 0 },
         cluster_name: this.cluster.name,
-        nodes: Object.fromEntries(
-          nodes.map((n) => {
-            const used = this.cluster.diskUsedBytes(n.id);
-            const free = Math.max(0, n.disk.totalBytes - used);
-            const total = { total_in_bytes: n.disk.totalBytes, free_in_bytes: free, available_in_bytes: free };
-            return [
-              n.id,
-              {
-                timestamp: Date.now(),
-                name: n.name,
-                transport_address: `${n.ip}:9300`,
-                host: n.ip,
-                ip: `${n.ip}:9300`,
-                roles: [...n.roles],
-                attributes: { ...n.attributes },
-                fs: { timestamp: Date.now(), total, data: [{ path: '/usr/share/elasticsearch/data', mount: '/usr/share/elasticsearch/data (/dev/sda1)', type: 'ext4', ...total }] },
-              },
-            ];
-          }),
-        ),
+        nodes: Object.fromEntries(nodes.map((n) => [n.id, bodyOf(n)])),
       },
     };
   }
