@@ -1,13 +1,15 @@
 // Schedule tests: the world's config with a given list of schedules (as the YAML file a user keeps,
 // or parsed in-process), and cleanup of every schedule a test created on the shared dev server.
+import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import { parseConfig } from '../../src/config/load.js';
+import { scenarios } from '../../src/sandbox/scenario.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
-import { CLUSTER, type World } from './world.js';
+import { CLUSTER, World } from './world.js';
 
 export type ScheduleInput = NonNullable<ConfigInput['clusters'][string]['schedules']>[number];
 
@@ -64,4 +66,30 @@ export class ScheduleFixture {
     this.ids.clear();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For each test of the calling suite: a world on the even-8 sandbox with its schedule fixture, both
+ * closed after the test (also when it fails), the fixture's schedules deleted first.
+ */
+export function scheduleWorldPerTest(): { readonly world: World; readonly schedules: ScheduleFixture } {
+  let current: { world: World; schedules: ScheduleFixture } | undefined;
+  beforeEach(async () => {
+    const world = await World.start({ scenario: scenarios['even-8']! });
+    current = { world, schedules: new ScheduleFixture(world) };
+  });
+  afterEach(async () => {
+    await current?.schedules.cleanup();
+    await current?.world.close();
+    current = undefined;
+  });
+  const now = () => current ?? assert.fail('the schedule world exists only inside a test');
+  return {
+    get world() {
+      return now().world;
+    },
+    get schedules() {
+      return now().schedules;
+    },
+  };
 }

@@ -4,29 +4,18 @@
 // note of the latest pause or unpause wins.
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { scenarios } from '../../src/sandbox/scenario.js';
 import { runCli } from '../helpers/cli.js';
-import { ScheduleFixture, type ScheduleInput } from '../helpers/schedules.js';
-import { World } from '../helpers/world.js';
+import { scheduleWorldPerTest, type ScheduleInput } from '../helpers/schedules.js';
 
 const NIGHT: ScheduleInput = { name: 'night', cron: '0 22 * * *', timezone: 'Europe/Berlin', replicas: 6 };
 
 describe('schedules pause notes', function () {
-  let world: World;
-  let schedules: ScheduleFixture;
-  beforeEach(async () => {
-    world = await World.start({ scenario: scenarios['even-8']! });
-    schedules = new ScheduleFixture(world);
-  });
-  afterEach(async () => {
-    await schedules.cleanup();
-    await world.close();
-  });
-  const state = async () => (await world.client.schedule.getHandle('production/night').describe()).state;
+  const fixture = scheduleWorldPerTest();
+  const state = async () => (await fixture.world.client.schedule.getHandle('production/night').describe()).state;
   const cli = async (file: string, ...args: string[]) => runCli([...args, '--config', file]);
 
   it('refuses an empty note, changing nothing; the latest note wins, also on a paused schedule', async () => {
-    const file = await schedules.writeConfig([NIGHT]);
+    const file = await fixture.schedules.writeConfig([NIGHT]);
     assert.equal((await cli(file, 'schedules', 'apply')).code, 0);
 
     const empty = await cli(file, 'schedules', 'pause', 'production/night', '--note', '');
