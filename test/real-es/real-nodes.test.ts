@@ -376,7 +376,8 @@ function realTier(engine: EngineSpec): void {
             loud([
               `NODE-SHUTDOWN ON REAL ${engineLabel(engine).toUpperCase()} NOT TESTED: the integ-test-zip has no x-pack-shutdown module`,
               `es-scaler says: ${listed.message}`,
-              'the sandbox models the API (test/engines/node-shutdown.test.ts); a full distribution is not on Maven Central',
+              'the sandbox models the API (test/engines/node-shutdown.test.ts, test/scenarios/node-shutdown-drain.test.ts);',
+              'neither x-pack-shutdown nor a default distribution is served on Maven Central (see docs/real-elasticsearch.md)',
             ]);
             this.skip();
           }

@@ -3,22 +3,24 @@
 // REST APIs (`GET _nodes/shutdown`, cluster settings, the scale subresource): the stall shows
 // Elasticsearch's STALLED explanation and the awareness reason and fails; a newer target supersedes and
 // the record goes; a normal scale-in never writes the exclusion list; a worker killed mid-drain leaves no
-// record; the sweep removes a record an earlier operation left behind, and nobody else's.
+// record; a node back under a new id gets a record again; a cancel after the shrink keeps the record
+// until the pod is gone (F7); the sweep removes a record an earlier operation left behind, and nobody else's.
 import assert from 'node:assert/strict';
-import { scenarios } from '../../src/sandbox/scenario.js';
+import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
 import { shutdownReason } from '../../src/domain/node-shutdown.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdDrainAt, resumeInNewWorker, worldPerTest, type World } from '../helpers/world.js';
+import { Monitor, noPrimaryUnassigned, shrinkOnlyWhenSafe, shutdownRecordWhileLeaving } from '../hardening/monitor.js';
 
 const POLL_MS = 200;
 
 describe('drainMethod: shutdown (sandbox)', function () {
   const startWorld = worldPerTest();
 
-  const shutdownWorld = (scenario: 'even-8' | 'incident', cluster: Parameters<typeof startWorld>[0]['cluster'] = {}) =>
-    startWorld({ scenario: scenarios[scenario]!, cluster: { drainMethod: 'shutdown', pollInterval: `${POLL_MS}ms`, ...cluster } });
+  const shutdownWorld = (scenario: 'even-8' | 'incident' | Scenario, cluster: Parameters<typeof startWorld>[0]['cluster'] = {}) =>
+    startWorld({ scenario: typeof scenario === 'string' ? scenarios[scenario]! : scenario, cluster: { drainMethod: 'shutdown', pollInterval: `${POLL_MS}ms`, ...cluster } });
 
   /** Nothing left of the operation: no node-shutdown record, no exclusion. */
   async function assertNothingLeft(world: World): Promise<void> {
@@ -118,6 +120,46 @@ describe('drainMethod: shutdown (sandbox)', function () {
     await world.killWorkerProcess();
     await resumeInNewWorker(world, 7);
     await assertNothingLeft(world);
+  });
+
+  it('a node that restarts mid-drain comes back under a new id: it gets a record again, is drained, and both records are deleted', async () => {
+    const world = await shutdownWorld('even-8');
+    const monitor = new Monitor(world.observer, [shrinkOnlyWhenSafe('es-data')], 40, true);
+    await world.startWorker();
+    world.sandbox.faults.stallRelocations(true);
+    await world.submit(7);
+    await world.runningOperation((s) => s.phase === 'draining' && (s.shardsLeft ?? 0) > 0);
+    const [before] = await world.observer.shutdownRecords();
+
+    await world.sandbox.restartPod(7);
+    world.sandbox.faults.stallRelocations(false);
+    const [done] = await world.finishedOperations(1);
+    assert.equal(done!.outcome, 'succeeded', done!.detail);
+    const status = await world.operationHandle(done!.workflowId).query(operationStatusQuery);
+    assert.ok(status.events.some((e) => /shutdown record of es-data-7 was gone .* put _nodes\/\S+\/shutdown \(es-data-7\) again/.test(e.message)), status.events.map((e) => e.message).join('\n'));
+    const cleaned = status.events.filter((e) => /es-data-7 removed; its shutdown record/.test(e.message)).map((e) => e.message);
+    assert.equal(cleaned.length, 2, cleaned.join('\n'));
+    assert.ok(cleaned.some((m) => m.includes(`_nodes/${before!.nodeId}/shutdown`)), 'the first incarnation’s record too');
+    assert.equal(await world.observer.replicas(), 7);
+    await assertNothingLeft(world);
+    assert.deepEqual(await monitor.stop(), []);
+  });
+
+  it('a cancel after the shrink keeps the record until the pod and its node are gone, then deletes it; no primary is lost', async () => {
+    const world = await shutdownWorld({ ...scenarios['even-8']!, indices: [{ name: 'logs', primaries: 8, replicas: 0 }], timings: { podStopMs: 2_000 } });
+    const monitor = new Monitor(world.observer, [shutdownRecordWhileLeaving('es-data-7'), noPrimaryUnassigned], 40, true);
+    await world.startWorker();
+    await world.submit(7);
+    const { workflowId } = await world.runningOperation((s) => s.phase === 'waiting-pod-gone');
+    await world.operationHandle(workflowId).cancel();
+
+    const result = await world.operationHandle(workflowId).result();
+    assert.equal(result.outcome, 'cancelled');
+    assert.equal(result.compensation.exclusionsRemoved.length, 1);
+    assert.match(result.compensation.exclusionsRemoved[0]!, /^_nodes\/\S+\/shutdown \(es-data-7\)$/);
+    await assertNothingLeft(world);
+    assert.equal(await world.observer.health(), 'green');
+    assert.deepEqual(await monitor.stop(), []);
   });
 
   it('the sweep deletes a record an earlier operation of this cluster left behind; another tool’s record and another StatefulSet’s stay', async () => {
