@@ -22,6 +22,7 @@ import {
 } from '../../src/sandbox/real-nodes/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
+import { operationStatusQuery } from '../../src/workflows/messages.js';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createNodeShutdownActivities } from '../../src/activities/node-shutdown.js';
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
@@ -362,6 +363,22 @@ function realTier(engine: EngineSpec): void {
       } finally {
         await connections.close();
       }
+    });
+
+    it(`drainMethod: shutdown with the engine detected: ${engine.engine === 'opensearch' ? 'OpenSearch refuses it' : 'this build lacks the API'}, and the operation fails before it changes anything`, async () => {
+      const c = cluster!;
+      world = await RealWorld.start(c, { drainMethod: 'shutdown' });
+      await world.submit(3);
+      const [op] = await world.finishedOperations(1, 60_000);
+      assert.equal(op!.outcome, 'failed', op!.detail);
+      const expected =
+        engine.engine === 'opensearch'
+          ? `drainMethod: expected "exclude" for this cluster, found "shutdown": it runs OpenSearch ${engine.version} (detected from GET /), which has no node-shutdown API`
+          : 'drainMethod: this cluster has no node-shutdown API (GET _nodes/shutdown was answered as a nodes-info request; the x-pack-shutdown module is missing); use drainMethod: exclude';
+      assert.ok(op!.detail.includes(expected), op!.detail);
+      assert.equal(c.replicas(), 4);
+      assert.deepEqual(await c.exclusions(), {});
+      assert.deepEqual((await world.operationHandle(op!.workflowId).query(operationStatusQuery)).ownedExclusions, []);
     });
 
     if (engine.engine === 'elasticsearch') {

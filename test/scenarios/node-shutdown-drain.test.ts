@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
 import { shutdownReason } from '../../src/domain/node-shutdown.js';
+import { readClusterStatus } from '../../src/client/cluster-status.js';
+import { renderStatus } from '../../src/client/commands/status.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';
 import { assertAllShardsAssigned } from '../helpers/cluster-assertions.js';
 import { eventually } from '../helpers/eventually.js';
@@ -94,6 +96,10 @@ describe('drainMethod: shutdown (sandbox)', function () {
     await world.submit(6, 'schedule:production/night');
     await world.runningOperation((s) => (s.stall?.reasons.length ?? 0) > 0);
     assert.equal((await world.observer.shutdownRecords()).length, 1);
+    // what `es-scaler status` prints meanwhile
+    const shown = renderStatus('production', (await readClusterStatus(world.client, world.clusterHandle().workflowId)) ?? null);
+    assert.match(shown, /phase: +draining es-data-6, \d+ shards left \(node shutdown: shard migration STALLED\)/, shown);
+    assert.match(shown, /\[node_shutdown\] shard migration STALLED/, shown);
 
     const morningAt = Date.now();
     await world.submit(8, 'schedule:production/morning');
