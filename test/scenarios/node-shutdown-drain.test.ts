@@ -168,8 +168,8 @@ describe('drainMethod: shutdown (sandbox)', function () {
     assert.deepEqual(await monitor.stop(), []);
   });
 
-  it('the sweep deletes a record an earlier operation of this cluster left behind; another tool’s record and another StatefulSet’s stay', async () => {
-    const world = await shutdownWorld('even-8', { sweepStaleExclusions: true });
+  /** Records as an earlier operation of this cluster (es-data-5), another StatefulSet's operation (es-data-4) and another tool (es-data-3) left them. */
+  async function plantRecords(world: World) {
     const ids = new Map(Object.entries((await world.observer.es.nodes.info({ filter_path: 'nodes.*.name' })).nodes).map(([id, n]) => [n.name, id]));
     const clusterWorkflowId = world.clusterHandle().workflowId;
     const leftover = shutdownReason(`${clusterWorkflowId}/op-3-0badc0de`, 'es-data-5');
@@ -177,19 +177,40 @@ describe('drainMethod: shutdown (sandbox)', function () {
     await world.observer.es.shutdown.putNode({ node_id: ids.get('es-data-5')!, type: 'remove', reason: leftover });
     await world.observer.es.shutdown.putNode({ node_id: ids.get('es-data-4')!, type: 'remove', reason: otherStatefulSet });
     await world.observer.es.shutdown.putNode({ node_id: ids.get('es-data-3')!, type: 'restart', reason: 'kernel upgrade' });
+    return { leftoverLabel: `_nodes/${ids.get('es-data-5')}/shutdown (es-data-5)`, leftover, otherStatefulSet };
+  }
 
+  async function scaleInWithPlantedRecords(sweepStaleExclusions: boolean) {
+    const world = await shutdownWorld('even-8', { sweepStaleExclusions });
+    const planted = await plantRecords(world);
     await world.startWorker();
     await world.submit(7);
     const [done] = await world.finishedOperations(1);
     assert.equal(done!.outcome, 'succeeded', done!.detail);
+    assert.equal(await world.observer.replicas(), 7);
     const status = await world.operationHandle(done!.workflowId).query(operationStatusQuery);
-    assert.deepEqual(status.staleExclusions, [`_nodes/${ids.get('es-data-5')}/shutdown (es-data-5)`]);
-    assert.deepEqual(status.sweptExclusions, [`_nodes/${ids.get('es-data-5')}/shutdown (es-data-5)`]);
-    const left = await world.observer.shutdownRecords();
-    assert.deepEqual(left.map((r) => [r.node, r.reason]).sort(), [
+    const left = (await world.observer.shutdownRecords()).map((r) => [r.node, r.reason]).sort();
+    return { status, left, ...planted };
+  }
+
+  it('the sweep deletes a record an earlier operation of this cluster left behind; another tool’s record and another StatefulSet’s stay', async () => {
+    const { status, left, leftoverLabel, otherStatefulSet } = await scaleInWithPlantedRecords(true);
+    assert.deepEqual(status.staleExclusions, [leftoverLabel]);
+    assert.deepEqual(status.sweptExclusions, [leftoverLabel]);
+    assert.deepEqual(left, [
       ['es-data-3', 'kernel upgrade'],
       ['es-data-4', otherStatefulSet],
     ]);
-    assert.equal(await world.observer.replicas(), 7);
+  });
+
+  it('without sweepStaleExclusions the leftover record is reported, not deleted', async () => {
+    const { status, left, leftoverLabel, leftover, otherStatefulSet } = await scaleInWithPlantedRecords(false);
+    assert.deepEqual(status.staleExclusions, [leftoverLabel]);
+    assert.deepEqual(status.sweptExclusions, []);
+    assert.deepEqual(left, [
+      ['es-data-3', 'kernel upgrade'],
+      ['es-data-4', otherStatefulSet],
+      ['es-data-5', leftover],
+    ]);
   });
 });
