@@ -48,6 +48,7 @@ export class ClusterConnections {
       sweepStaleExclusions: c.sweepStaleExclusions,
       pollIntervalMs: c.pollInterval,
       stallAfterMs: c.stallAfter,
+      drainMethod: c.drainMethod,
     };
   }
 

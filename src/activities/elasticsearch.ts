@@ -214,7 +214,7 @@ async function readDrain(client: Client, node: string, entry?: ExclusionEntry): 
   return { ...verdict, entryInForce: effectiveExclusions(settings)[entry.attribute]?.includes(entry.value) ?? false };
 }
 
-function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {
+export function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {
   return !last || poll.shardsLeft !== last.shardsLeft || poll.unassigned !== last.unassigned || poll.nodePresent !== last.nodePresent;
 }
 

@@ -5,6 +5,7 @@ import { ClusterConnections } from './connections.js';
 import { createElasticsearchActivities } from './elasticsearch.js';
 import { createEventActivities } from './events.js';
 import { createKubernetesActivities } from './kubernetes.js';
+import { createNodeShutdownActivities } from './node-shutdown.js';
 import { createShrinkActivities } from './shrink.js';
 import { createStaleExclusionActivities } from './stale-exclusions.js';
 import { createTemporalActivities } from './temporal.js';
@@ -16,6 +17,7 @@ export function createActivities(deps: { client: Client; config: Config; connect
     ...elasticsearch,
     ...kubernetes,
     ...createShrinkActivities(deps.connections, elasticsearch),
+    ...createNodeShutdownActivities(deps.connections, elasticsearch),
     ...createStaleExclusionActivities(deps.connections, elasticsearch, kubernetes),
     ...createEventActivities(deps.connections),
     ...createTemporalActivities(deps),

@@ -1,33 +1,20 @@
 // The node-shutdown drain method (Elasticsearch 7.15+, what ECK uses): a `remove` record per node
 // instead of an entry in the shared exclusion list, so no other writer's entry can be lost. Every
-// function does one API call and is idempotent. Records are keyed by node id (the API's key); the
-// reason names es-scaler, the operation and the node's name, so a stale sweep can tell ours apart even
-// after the node has left.
+// function does one API call or one wait loop and is idempotent. Records are keyed by node id; the
+// reason names the operation and the node (domain/node-shutdown.ts), and es-scaler deletes only
+// records whose reason names the operation that asks.
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import { ApplicationFailure } from '@temporalio/common';
+import type { DrainPoll } from '../domain/drain-safety.js';
+import { engineOfRoot, nodeShutdownProblem, type RootInfo } from '../domain/engine.js';
+import { leftoverRecords, ownerOf, shutdownReason, type ShardMigrationStatus, type ShutdownRecord } from '../domain/node-shutdown.js';
 import type { ClusterConnections } from './connections.js';
+import { drainChanged, type createElasticsearchActivities, type WatchRequest } from './elasticsearch.js';
+import { watch } from './polling.js';
+import { withoutRootEndpoint } from './search-client.js';
 
-export type ShardMigrationStatus = 'COMPLETE' | 'IN_PROGRESS' | 'STALLED' | 'NOT_STARTED';
-
-export interface ShutdownRecord {
-  nodeId: string;
-  type: string; // REMOVE, RESTART, ...
-  reason: string;
-  /** Set when the reason is one es-scaler wrote. */
-  ours?: { operationId: string; node: string };
-  shardMigration: { status: ShardMigrationStatus; remaining: number; explanation?: string };
-}
-
-const REASON = /^es-scaler operation (\S+) drains node (\S+)$/;
-
-/** The reason es-scaler writes on its records; `ownerOf` reads it back. */
-export const shutdownReason = (operationId: string, node: string): string => `es-scaler operation ${operationId} drains node ${node}`;
-
-export function ownerOf(reason: string): { operationId: string; node: string } | undefined {
-  const match = REASON.exec(reason);
-  return match ? { operationId: match[1]!, node: match[2]! } : undefined;
-}
+type Elasticsearch = Pick<ReturnType<typeof createElasticsearchActivities>, 'readDrain'>;
 
 interface RawStatus {
   node_id: string;
@@ -51,13 +38,6 @@ function toRecord(raw: RawStatus): ShutdownRecord {
   };
 }
 
-async function nodeIdOf(client: Client, node: string): Promise<string> {
-  const info = await client.nodes.info({ node_id: '_all', filter_path: 'nodes.*.name' });
-  const id = Object.entries(info.nodes ?? {}).find(([, n]) => n.name === node)?.[0];
-  if (!id) throw ApplicationFailure.nonRetryable(`node: no node named "${node}" is in the cluster`, 'NodeNotFound');
-  return id;
-}
-
 async function statusOf(client: Client, nodeId?: string): Promise<ShutdownRecord[]> {
   const response = (await client.shutdown.getNode(nodeId ? { node_id: nodeId } : {})) as unknown as { nodes: unknown };
   // without the x-pack-shutdown module, Elasticsearch routes GET _nodes/shutdown to nodes info: `nodes` is then an object
@@ -71,19 +51,44 @@ async function statusOf(client: Client, nodeId?: string): Promise<ShutdownRecord
   return (response.nodes as RawStatus[]).map(toRecord);
 }
 
-export function createNodeShutdownActivities(connections: ClusterConnections) {
+/** Node ids by node name, for the nodes in the cluster now. */
+async function nodeIdsByName(client: Client): Promise<Map<string, string>> {
+  const info = await client.nodes.info({ node_id: '_all', filter_path: 'nodes.*.name' });
+  return new Map(Object.entries(info.nodes ?? {}).map(([id, n]) => [n.name, id]));
+}
+
+export function createNodeShutdownActivities(connections: ClusterConnections, elasticsearch: Elasticsearch) {
   const es = (cluster: string) => connections.elasticsearch(cluster);
 
   return {
-    /** Puts a `remove` record for the node named `node`; returns its node id (needed to read and delete it later). */
-    async putShutdownRecord(request: { cluster: string; node: string; operationId: string }): Promise<{ nodeId: string; changed: boolean }> {
+    /**
+     * Before a shutdown drain changes anything: the engine (from `GET /`) must have the node-shutdown
+     * API, and the API must answer (the Maven integ-test builds lack the module).
+     */
+    async checkNodeShutdownSupport(cluster: string): Promise<void> {
+      const client = es(cluster);
+      const root = await client.info().catch((err: unknown) => {
+        if (withoutRootEndpoint(err)) return undefined; // an Elasticsearch build without rest-root: the API check below decides
+        throw err;
+      });
+      const problem = root && nodeShutdownProblem(engineOfRoot(root as RootInfo));
+      if (problem) throw ApplicationFailure.nonRetryable(problem, 'DrainMethodUnsupported');
+      await statusOf(client);
+    },
+
+    /**
+     * Puts a `remove` record for the node `node` (id `nodeId`) with this operation's reason. A `remove`
+     * record someone else put is left as it is (`placed: false`): it drains the node already, and it is
+     * not ours to delete.
+     */
+    async putShutdownRecord(request: { cluster: string; nodeId: string; node: string; operationId: string }): Promise<{ placed: boolean; changed: boolean }> {
       const client = es(request.cluster);
-      const nodeId = await nodeIdOf(client, request.node);
       const reason = shutdownReason(request.operationId, request.node);
-      const existing = (await statusOf(client, nodeId)).find((r) => r.nodeId === nodeId);
-      if (existing?.type === 'REMOVE' && existing.reason === reason) return { nodeId, changed: false };
-      await client.shutdown.putNode({ node_id: nodeId, type: 'remove', reason });
-      return { nodeId, changed: true };
+      const existing = (await statusOf(client, request.nodeId)).find((r) => r.nodeId === request.nodeId);
+      if (existing?.type === 'REMOVE' && existing.reason === reason) return { placed: true, changed: false };
+      if (existing?.type === 'REMOVE' && !existing.ours) return { placed: false, changed: false };
+      await client.shutdown.putNode({ node_id: request.nodeId, type: 'remove', reason });
+      return { placed: true, changed: true };
     },
 
     /** The record of one node, or undefined when there is none. */
@@ -91,10 +96,13 @@ export function createNodeShutdownActivities(connections: ClusterConnections) {
       return (await statusOf(es(cluster), nodeId)).find((r) => r.nodeId === nodeId);
     },
 
-    /** Deletes the node's record; `changed: false` when there was none. */
-    async deleteShutdownRecord(cluster: string, nodeId: string): Promise<{ changed: boolean }> {
+    /** Deletes the node's record if `operationId` wrote it; `changed: false` when there is none, or it is not that operation's. */
+    async deleteShutdownRecord(cluster: string, record: { nodeId: string; operationId: string }): Promise<{ changed: boolean }> {
+      const client = es(cluster);
+      const existing = (await statusOf(client, record.nodeId)).find((r) => r.nodeId === record.nodeId);
+      if (existing?.ours?.operationId !== record.operationId) return { changed: false };
       try {
-        await es(cluster).shutdown.deleteNode({ node_id: nodeId });
+        await client.shutdown.deleteNode({ node_id: record.nodeId });
         return { changed: true };
       } catch (err) {
         if (err instanceof errors.ResponseError && err.statusCode === 404) return { changed: false };
@@ -105,6 +113,38 @@ export function createNodeShutdownActivities(connections: ClusterConnections) {
     /** Every shutdown record of the cluster, ours (reason parsed into `ours`) and others'. */
     async listShutdownRecords(cluster: string): Promise<ShutdownRecord[]> {
       return statusOf(es(cluster));
+    },
+
+    /** Records earlier operations of this cluster workflow left behind (see `leftoverRecords`). */
+    async findLeftoverShutdownRecords(cluster: string, owner: { clusterWorkflowId: string; operationId: string }) {
+      return leftoverRecords(await statusOf(es(cluster)), owner.clusterWorkflowId, owner.operationId);
+    },
+
+    /**
+     * Polls the shutdown drain of `node` until its verdict changes from `last` (or it is drained). The
+     * verdict is the exclusion drain's (node present, no copy on it, none unassigned: F7) and, on top,
+     * the record's shard migration COMPLETE. `entryInForce` is false when the node, as it is now (a
+     * restarted node may have a new id), has no `remove` record: the workflow puts one back.
+     */
+    async watchShutdownDrain(request: WatchRequest & { node: string; last?: DrainPoll }): Promise<DrainPoll> {
+      const client = es(request.cluster);
+      return watch({
+        ...request,
+        about: { node: request.node },
+        poll: async () => {
+          const [drain, records, ids] = await Promise.all([elasticsearch.readDrain(request.cluster, request.node), statusOf(client), nodeIdsByName(client)]);
+          const nodeId = ids.get(request.node);
+          const record = records.find((r) => r.nodeId === nodeId && r.type === 'REMOVE');
+          return {
+            ...drain,
+            drained: drain.drained && record?.shardMigration.status === 'COMPLETE',
+            entryInForce: nodeId === undefined || record !== undefined,
+            ...(record && { shutdown: record.shardMigration }),
+          };
+        },
+        worthReporting: (poll) =>
+          poll.drained || poll.entryInForce === false || drainChanged(poll, request.last) || poll.shutdown?.status !== request.last?.shutdown?.status,
+      });
     },
   };
 }

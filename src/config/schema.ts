@@ -53,6 +53,7 @@ const elasticsearchAuth = z.union([
 /** The search engines es-scaler drives; the same workflow code runs for each. */
 export const ENGINES = ['elasticsearch', 'opensearch'] as const;
 export type Engine = (typeof ENGINES)[number];
+export type EngineSetting = Engine | 'auto';
 
 const scheduleSchema = z
   .object({
@@ -112,7 +113,8 @@ const clusterSchema = z
     pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
     stallAfter: duration('15m', STALL_AFTER_BOUNDS),
     schedules: z.array(scheduleSchema).default([]),
-    engine: z.enum(ENGINES).default('elasticsearch'),
+    /** auto: detected from `GET /` (version.distribution "opensearch" is OpenSearch, anything else Elasticsearch). */
+    engine: z.enum(['auto', ...ENGINES]).default('auto'),
     /** exclude: allocation exclusion by node; shutdown: the node-shutdown API (Elasticsearch 7.15+), which ECK uses. */
     drainMethod: z.enum(['exclude', 'shutdown']).default('exclude'),
   })

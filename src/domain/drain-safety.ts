@@ -2,6 +2,7 @@
 // still in the cluster (a node that left or restarted "holds 0 shards" because its copies went
 // unassigned), it holds no copy, and no copy anywhere is unassigned (any of them may have been on
 // it; Elasticsearch rebuilds them, and the drain waits for that, like ECK does).
+import type { ShardMigration } from './node-shutdown.js';
 
 export interface DrainObservation {
   nodePresent: boolean;
@@ -13,8 +14,10 @@ export interface DrainObservation {
 
 export interface DrainPoll extends DrainObservation {
   drained: boolean;
-  /** Whether the exclusion the operation added is still in force (when it asked). */
+  /** Whether what the operation put in place to drain the node (its exclusion entry, its shutdown record) is still in force (when it asked). */
   entryInForce?: boolean;
+  /** The drain method `shutdown`: the node's record's shard migration, as Elasticsearch reports it. */
+  shutdown?: ShardMigration;
 }
 
 export function drainVerdict(observation: DrainObservation): DrainPoll {

@@ -1,11 +1,12 @@
-// Compensation: remove every exclusion entry the operation still owns, on every way out (F3). An
-// entry whose pod is on its way out (the StatefulSet was shrunk, or the pod is terminating) is
+// Compensation: remove every exclusion entry (or node-shutdown record) the operation still owns, on
+// every way out (F3). An entry whose pod is on its way out (the StatefulSet was shrunk, or the pod is terminating) is
 // removed only once the pod and its node are gone: un-excluding a dying node would let
 // Elasticsearch move shards onto it (F7). Every entry is tried; what cannot be removed is reported.
-import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
+import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-hold.js';
 import { podOrdinal } from '../domain/scale-plan.js';
-import { calls, cleanups, summarised } from './activity-proxies.js';
+import { calls, cleanups } from './activity-proxies.js';
 import { announce } from './announce.js';
+import { releaseHold } from './drain-method.js';
 import { describeFailure, isPermanent } from './failures.js';
 import type { OperationState } from './operation-state.js';
 import { waitUntilGone } from './pod-gone.js';
@@ -22,20 +23,19 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
         await waitUntilGone(policy, entry.pod, { podObjectOptional: true });
         op.podRemoved(entry.pod);
       }
-      const edit = await summarised(cleanups.removeExclusion, `compensation: un-exclude ${formatEntry(entry)}`, cluster, entry, entry.scope);
-      if (edit.conflict) op.conflictSeen(edit.conflict);
+      await releaseHold(op, cleanups, cluster, entry, 'compensation: ');
       op.release(entry, true);
-      op.note(`compensation: removed exclusion ${formatEntry(entry)}`);
+      op.note(`compensation: removed ${isShutdownRecord(entry) ? 'shutdown record' : 'exclusion'} ${formatHold(entry)}`);
     } catch (err) {
       op.leave(entry, describeFailure(err));
     }
   }
-  const removed = owned.filter((e) => !op.ownedEntries().some((still) => formatEntry(still) === formatEntry(e)));
-  if (removed.length > 0) await announce(cluster, 'CleanupDone', `removed exclusion(s) ${removed.map(formatEntry).join(', ')} on the way out`);
+  const removed = owned.filter((e) => !op.ownedEntries().some((still) => formatHold(still) === formatHold(e)));
+  if (removed.length > 0) await announce(cluster, 'CleanupDone', `removed ${removed.map(formatHold).join(', ')} on the way out`);
 }
 
 /** Whether the pod is on its way out. If Kubernetes cannot tell us (no permission), assume it is: waiting for its node to leave is the safe side. */
-async function podIsLeaving(cluster: string, statefulSet: string, entry: OwnedExclusion): Promise<boolean> {
+async function podIsLeaving(cluster: string, statefulSet: string, entry: DrainHold): Promise<boolean> {
   const ordinal = podOrdinal(statefulSet, entry.pod);
   if (ordinal === undefined) return false;
   return cleanups.podFate(cluster, { name: entry.pod, ordinal }).then(

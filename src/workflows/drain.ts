@@ -2,13 +2,14 @@
 // unassigned (F7). When copies stay and nothing moves, ask Elasticsearch why and show it in the
 // status; when nothing has progressed for stallAfter, stop with a clear, non-retryable error
 // instead of waiting all night (F1). A poll that fails does not stop the stall clock.
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { formatDuration } from '../config/duration.js';
 import { DrainProgress } from '../domain/drain-progress.js';
 import { drainWaitingFor, type DrainPoll } from '../domain/drain-safety.js';
-import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
-import { bestEffortReads, summarised, watchers, writes } from './activity-proxies.js';
+import type { DrainHold } from '../domain/drain-hold.js';
+import { bestEffortReads, summarised } from './activity-proxies.js';
 import { announce } from './announce.js';
+import type { DrainMethod } from './drain-method.js';
 import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
@@ -18,10 +19,9 @@ import { watchSlice, within } from './waiting.js';
 /** How long past its own return time a drain poll may take before the stall clock stops waiting for it. */
 const POLL_GRACE_MS = 5_000;
 
-/** `entry`: the exclusion this operation added for the node, re-added if another writer drops it mid-drain. */
-export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string, entry?: OwnedExclusion): Promise<void> {
+/** `hold`: what this operation put in place to drain the node (drain-method.ts), put back if it goes missing mid-drain. */
+export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string, method: DrainMethod, hold: DrainHold | undefined): Promise<void> {
   op.enter('draining', node);
-  const { watchDrain } = watchers(policy.pollIntervalMs);
   const startedAt = Date.now();
   const progress = new DrainProgress(startedAt);
   let explainedThisStreak = false;
@@ -31,9 +31,7 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
     const returnAfterMs = watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
     try {
       // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
-      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
-        summarised(watchDrain, `drain ${node}`, { cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
-      );
+      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () => method.watch(policy, { node, hold, last, returnAfterMs }));
       pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
       if (poll) last = poll;
     } catch (err) {
@@ -41,8 +39,8 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
       pollError = describeFailure(err);
     }
     if (pollError) op.note(`polling the drain of ${node} fails: ${pollError}`);
-    if (last && !pollError && entry && last.entryInForce === false) {
-      await restoreExclusion(op, policy, entry);
+    if (last && !pollError && hold && last.entryInForce === false) {
+      hold = await method.restore(op, policy, node, hold);
       continue;
     }
     if (last && !pollError) {
@@ -74,21 +72,22 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
   }
 }
 
-/** Another writer replaced the list without our entry (Elasticsearch has no compare-and-set): put it back, keep theirs, report it. */
-async function restoreExclusion(op: OperationState, policy: ClusterPolicy, entry: OwnedExclusion): Promise<void> {
-  const edit = await CancellationScope.nonCancellable(() => summarised(writes.addExclusion, `exclude ${formatEntry(entry)} again`, policy.cluster, entry));
-  op.placed(entry, edit.scope);
-  op.conflictSeen(edit.conflict ?? `${formatEntry(entry)} was removed from the exclusion list by another writer while ${entry.pod} drained; added it again`);
-}
-
-/** Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out). */
+/**
+ * Asks Elasticsearch why; records a stall when it says the copies cannot move (or the clock ran out).
+ * With drainMethod shutdown, a STALLED shard migration counts as Elasticsearch saying so, and its
+ * explanation comes first.
+ */
 async function explainStall(op: OperationState, policy: ClusterPolicy, node: string, poll: DrainPoll, since: number, stalled: boolean): Promise<boolean> {
-  const why = poll.nodePresent
+  const explained = poll.nodePresent
     ? await summarised(bestEffortReads.explainStuckShards, `ask Elasticsearch why ${node} does not drain`, policy.cluster, node).catch((err: unknown) => {
         if (isCancellation(err)) throw err;
         return { stuck: false, reasons: [`Elasticsearch could not explain it: ${describeFailure(err)}`] };
       })
     : { stuck: true, reasons: [`${node} is not in the cluster (it left or restarted)`] };
+  const shutdownStalled = poll.shutdown?.status === 'STALLED';
+  const why = shutdownStalled
+    ? { stuck: true, reasons: [`[node_shutdown] shard migration STALLED: ${poll.shutdown?.explanation ?? 'no explanation'}`, ...explained.reasons] }
+    : explained;
   if (!why.stuck && !stalled) return false;
   operationMetrics.stalled(op.metricTags());
   op.stalled({ node, since: new Date(since).toISOString(), reasons: why.reasons });

@@ -1,10 +1,13 @@
 // What one scale operation knows about itself: its phase and progress for the `status` query, and
-// the exclusion entries it owns. Entries are owned from the moment the workflow decides to add
-// them (before the call), so cleanup removes them even if the worker died mid-call (F3, F4).
+// the exclusion entries (or node-shutdown records) it owns. They are owned from the moment the
+// workflow decides to add them (before the call), so cleanup removes them even if the worker died
+// mid-call (F3, F4).
 // Every change has a method named after what happened; nothing else writes the status.
 import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { DrainPoll } from '../domain/drain-safety.js';
-import { formatEntry, type ExclusionEntry, type OwnedExclusion, type SettingsScope } from '../domain/exclusion-list.js';
+import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-hold.js';
+import { formatEntry, type ExclusionEntry, type SettingsScope } from '../domain/exclusion-list.js';
+import type { OwnedShutdownRecord } from '../domain/node-shutdown.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
 import type { PreflightResult } from '../domain/zone-preflight.js';
 import { operationDetails } from './details.js';
@@ -15,7 +18,7 @@ const MAX_CONFLICTS = 10;
 
 export class OperationState {
   private readonly current: OperationStatus;
-  private readonly owned: OwnedExclusion[] = [];
+  private readonly owned: DrainHold[] = [];
   private readonly released: string[] = [];
   private readonly left: string[] = [];
   private cancelledAt?: string;
@@ -111,12 +114,12 @@ export class OperationState {
     this.current.addedPods = pods;
   }
 
-  staleFound(entries: ExclusionEntry[]): void {
-    this.current.staleExclusions = entries.map(formatEntry);
+  staleFound(entries: (ExclusionEntry | OwnedShutdownRecord)[]): void {
+    this.current.staleExclusions.push(...entries.map(formatHold));
   }
 
-  swept(entry: ExclusionEntry): void {
-    this.current.sweptExclusions.push(formatEntry(entry));
+  swept(entry: ExclusionEntry | OwnedShutdownRecord): void {
+    this.current.sweptExclusions.push(formatHold(entry));
   }
 
   conflictSeen(conflict: string): void {
@@ -125,33 +128,34 @@ export class OperationState {
     this.note(`exclusion list conflict: ${conflict}`);
   }
 
-  own(entry: OwnedExclusion): void {
-    this.owned.push(entry);
-    this.current.ownedExclusions = this.owned.map(formatEntry);
+  own(hold: DrainHold): void {
+    if (this.owned.some((h) => formatHold(h) === formatHold(hold))) return;
+    this.owned.push(hold);
+    this.current.ownedExclusions = this.owned.map(formatHold);
   }
 
   /** The add answered: remember which settings scope holds the entry, so cleanup removes it from there only. */
   placed(entry: ExclusionEntry, scope: SettingsScope): void {
-    const owned = this.owned.find((e) => formatEntry(e) === formatEntry(entry));
-    if (owned) owned.scope = scope;
+    const owned = this.owned.find((h) => !isShutdownRecord(h) && formatEntry(h) === formatEntry(entry));
+    if (owned && !isShutdownRecord(owned)) owned.scope = scope;
   }
 
-  /** Call after the entry is gone from the cluster. */
-  release(entry: ExclusionEntry, compensating: boolean): void {
-    const i = this.owned.findIndex((e) => formatEntry(e) === formatEntry(entry));
+  /** Call after the entry (or record) is gone from the cluster, or turned out not to be ours. */
+  release(hold: DrainHold, compensating: boolean): void {
+    const i = this.owned.findIndex((h) => formatHold(h) === formatHold(hold));
     if (i >= 0) this.owned.splice(i, 1);
-    this.current.ownedExclusions = this.owned.map(formatEntry);
-    if (compensating) this.released.push(formatEntry(entry));
+    this.current.ownedExclusions = this.owned.map(formatHold);
+    if (compensating) this.released.push(formatHold(hold));
   }
 
-  /** Cleanup could not remove `entry`: it stays in the cluster and is reported. */
-  leave(entry: ExclusionEntry, why: string): void {
-    this.left.push(formatEntry(entry));
-    this.current.exclusionsLeft.push(`${formatEntry(entry)} (${why})`);
-    this.note(`exclusion ${formatEntry(entry)} LEFT IN PLACE: ${why}`);
+  /** Cleanup could not remove `hold`: it stays in the cluster and is reported. */
+  leave(hold: DrainHold, why: string): void {
+    this.left.push(formatHold(hold));
+    this.current.exclusionsLeft.push(`${formatHold(hold)} (${why})`);
+    this.note(`${isShutdownRecord(hold) ? 'shutdown record' : 'exclusion'} ${formatHold(hold)} LEFT IN PLACE: ${why}`);
   }
 
-  ownedEntries(): OwnedExclusion[] {
+  ownedEntries(): DrainHold[] {
     return [...this.owned];
   }
 

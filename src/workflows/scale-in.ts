@@ -1,52 +1,52 @@
 // Scale-in, one node at a time from the highest ordinal, as the runbook says:
 // pre-flight → exclude → drain → shrink the StatefulSet → wait until the pod is gone → remove
-// the exclusion this operation added. Writes run to completion even when a cancel arrives
+// the exclusion this operation added (or, with drainMethod shutdown, put and delete a node-shutdown
+// record instead: drain-method.ts). Writes run to completion even when a cancel arrives
 // meanwhile (the cleanup then sees what really landed, F3).
 import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
-import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
+import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-hold.js';
+import type { OwnedExclusion } from '../domain/exclusion-list.js';
 import { podsToRemove, podOrdinal } from '../domain/scale-plan.js';
 import { preflightAllows } from '../domain/zone-preflight.js';
 import { calls, summarised, writes } from './activity-proxies.js';
 import { drainNode } from './drain.js';
+import { drainMethodFor, releaseHold, type DrainMethod } from './drain-method.js';
 import { hasFailureType } from './failures.js';
 import type { OperationState } from './operation-state.js';
 import { waitUntilGone } from './pod-gone.js';
 import type { ClusterPolicy } from './types.js';
 
 export async function scaleIn(op: OperationState, policy: ClusterPolicy, fromReplicas: number, target: number): Promise<void> {
+  const method = drainMethodFor(policy);
   for (const pod of podsToRemove(policy.statefulSet, fromReplicas, target)) {
     const ordinal = podOrdinal(policy.statefulSet, pod)!;
-    const { entry, alreadyExcluded } = await preflight(op, policy, pod);
+    const found = await preflight(op, policy, pod);
 
     op.enter('excluding', pod);
-    if (!alreadyExcluded) {
-      op.own(entry);
-      const edit = await CancellationScope.nonCancellable(() => summarised(writes.addExclusion, `exclude ${formatEntry(entry)}`, policy.cluster, entry));
-      op.placed(entry, edit.scope);
-      if (edit.conflict) op.conflictSeen(edit.conflict);
-      op.note(`excluded ${formatEntry(entry)} from shard allocation`);
-    }
+    const hold = await method.hold(op, policy, pod, found);
 
-    await drainThenShrink(op, policy, pod, ordinal, alreadyExcluded ? undefined : entry);
+    await drainThenShrink(op, policy, pod, ordinal, method, hold);
 
     op.enter('waiting-pod-gone', pod);
     await waitUntilGone(policy, pod);
     op.podRemoved(pod);
 
-    if (!alreadyExcluded) {
+    if (hold) {
       op.enter('cleaning-up', pod);
-      const owned = op.ownedEntries().find((e) => formatEntry(e) === formatEntry(entry))!;
-      await CancellationScope.nonCancellable(() => summarised(writes.removeExclusion, `un-exclude ${formatEntry(owned)}`, policy.cluster, owned, owned.scope));
-      op.release(entry, false);
-      op.note(`${pod} removed; its exclusion ${formatEntry(entry)} cleaned up`);
+      // a restarted node may have got a second record (its new id): every hold of this pod goes
+      for (const owned of op.ownedEntries().filter((h) => h.pod === pod)) {
+        await CancellationScope.nonCancellable(() => releaseHold(op, writes, policy.cluster, owned));
+        op.release(owned, false);
+        op.note(`${pod} removed; its ${isShutdownRecord(owned) ? 'shutdown record' : 'exclusion'} ${formatHold(owned)} cleaned up`);
+      }
     }
   }
 }
 
 /** Drain, then shrink; if the shrink's own last check finds the node no longer drained (it restarted), drain again. */
-async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: string, ordinal: number, entry: OwnedExclusion | undefined): Promise<void> {
+async function drainThenShrink(op: OperationState, policy: ClusterPolicy, pod: string, ordinal: number, method: DrainMethod, hold: DrainHold | undefined): Promise<void> {
   for (;;) {
-    await drainNode(op, policy, pod, entry);
+    await drainNode(op, policy, pod, method, hold);
     op.enter('shrinking', pod);
     try {
       await CancellationScope.nonCancellable(() =>

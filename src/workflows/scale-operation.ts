@@ -1,5 +1,5 @@
 // One scale operation of one cluster, as its own workflow so it can be watched, queried and
-// cancelled by itself. Exclusions it added are removed on every way out: success, failure,
+// cancelled by itself. Exclusions (or node-shutdown records) it added are removed on every way out: success, failure,
 // cancellation, supersede, and after a worker crash (the workflow replays and gets here).
 import {
   ApplicationFailure,
@@ -33,6 +33,8 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
     const policy = await calls.loadClusterPolicy(input.cluster);
     const problem = replicasProblem(input.target, policy);
     if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidTarget');
+    // before anything changes: an engine detected as OpenSearch (or Elasticsearch < 7.15) refuses drainMethod shutdown
+    if (policy.drainMethod === 'shutdown') await calls.checkNodeShutdownSupport(input.cluster);
 
     const fromReplicas = await calls.readReplicas(input.cluster);
     const direction = scaleDirection(fromReplicas, input.target);

@@ -17,6 +17,8 @@ export interface ClusterPolicy {
   sweepStaleExclusions: boolean;
   pollIntervalMs: number;
   stallAfterMs: number;
+  /** How a node is drained; undefined (a policy recorded before the field existed) is `exclude`. */
+  drainMethod?: 'exclude' | 'shutdown';
 }
 
 /** A desired replica count, from a schedule, the CLI or a signal. */
@@ -80,7 +82,7 @@ export interface OperationStatus {
   /** Exclusion entries found at the start that no operation owns ("attr:value"). */
   staleExclusions: string[];
   sweptExclusions: string[];
-  /** Entries this operation added and has not removed yet. */
+  /** Entries this operation added and has not removed yet; with drainMethod shutdown, its node-shutdown records (`_nodes/<id>/shutdown (pod)`). */
   ownedExclusions: string[];
   /** Entries cleanup could not remove, with why (a pod still terminating, Elasticsearch unreachable). */
   exclusionsLeft: string[];

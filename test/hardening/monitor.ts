@@ -11,6 +11,8 @@ export interface Sample {
   exclusions: Record<string, string[]>;
   shards: ObservedShard[];
   nodes: string[];
+  /** Names of the nodes with a node-shutdown record (`GET _nodes/shutdown`), when the monitor was asked to read them. */
+  shutdownRecords?: string[];
 }
 
 export type Invariant = (sample: Sample, previous: Sample | undefined) => string | undefined;
@@ -25,6 +27,8 @@ export class Monitor {
     private readonly observer: Observer,
     private readonly invariants: Invariant[],
     everyMs = 40,
+    /** Also read `GET _nodes/shutdown` (only where the engine has the API). */
+    private readonly readShutdownRecords = false,
   ) {
     this.loop = this.run(everyMs);
   }
@@ -33,14 +37,15 @@ export class Monitor {
     let previous: Sample | undefined;
     while (!this.stopped) {
       try {
-        const [replicas, pods, exclusions, shards, nodes] = await Promise.all([
+        const [replicas, pods, exclusions, shards, nodes, records] = await Promise.all([
           this.observer.replicas(),
           this.observer.pods(),
           this.observer.exclusions(),
           this.observer.shards(),
           this.observer.nodes(),
+          this.readShutdownRecords ? this.observer.shutdownRecords() : undefined,
         ]);
-        const sample = { at: Date.now(), replicas, pods, exclusions, shards, nodes };
+        const sample: Sample = { at: Date.now(), replicas, pods, exclusions, shards, nodes, ...(records && { shutdownRecords: records.flatMap((r) => (r.node ? [r.node] : [])) }) };
         for (const invariant of this.invariants) {
           const problem = invariant(sample, previous);
           if (problem && !this.violations.includes(problem)) this.violations.push(problem);
@@ -63,13 +68,18 @@ export class Monitor {
 
 /** A pod that is terminating (or above spec.replicas) keeps its exclusion until it is gone (F7). */
 export function excludedWhileLeaving(pod: string): Invariant {
-  return (s) => {
-    const found = s.pods.find((p) => p.name === pod);
-    const ordinal = Number(pod.split('-').at(-1));
-    const leaving = found && (found.terminating || ordinal >= s.replicas);
-    if (leaving && !(s.exclusions._name ?? []).includes(pod)) return `${pod} was leaving (terminating or above replicas) while not excluded`;
-    return undefined;
-  };
+  return (s) => (isLeaving(s, pod) && !(s.exclusions._name ?? []).includes(pod) ? `${pod} was leaving (terminating or above replicas) while not excluded` : undefined);
+}
+
+/** The same with drainMethod shutdown: the node keeps its shutdown record until its pod is gone (F7). */
+export function shutdownRecordWhileLeaving(pod: string): Invariant {
+  return (s) => (isLeaving(s, pod) && s.nodes.includes(pod) && !(s.shutdownRecords ?? []).includes(pod) ? `${pod} was leaving while its node had no shutdown record` : undefined);
+}
+
+function isLeaving(s: Sample, pod: string): boolean {
+  const found = s.pods.find((p) => p.name === pod);
+  const ordinal = Number(pod.split('-').at(-1));
+  return !!found && (found.terminating || ordinal >= s.replicas);
 }
 
 /** Replicas dropped (a pod was condemned) only while no copy was unassigned and the condemned pod held none. */

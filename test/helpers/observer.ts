@@ -77,6 +77,13 @@ export class Observer {
     }));
   }
 
+  /** `GET _nodes/shutdown`: every node-shutdown record, with the name of its node when it is in the cluster. */
+  async shutdownRecords(): Promise<{ nodeId: string; node?: string; type: string; reason: string; status: string }[]> {
+    const [{ nodes: records }, info] = await Promise.all([this.es.shutdown.getNode(), this.es.nodes.info({ filter_path: 'nodes.*.name' })]);
+    const names = new Map(Object.entries(info.nodes ?? {}).map(([id, n]) => [id, n.name]));
+    return records.map((r) => ({ nodeId: r.node_id, ...(names.has(r.node_id) && { node: names.get(r.node_id) }), type: r.type, reason: r.reason, status: r.status }));
+  }
+
   async health(): Promise<string> {
     return (await this.es.cluster.health()).status.toLowerCase();
   }

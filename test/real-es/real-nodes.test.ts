@@ -22,6 +22,7 @@ import {
 } from '../../src/sandbox/real-nodes/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
+import { operationStatusQuery } from '../../src/workflows/messages.js';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createNodeShutdownActivities } from '../../src/activities/node-shutdown.js';
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
@@ -309,8 +310,8 @@ function realTier(engine: EngineSpec): void {
       });
     }
 
-    /** The worker's own clients on this cluster, as the config would build them. */
-    function activitiesOn(c: RealCluster) {
+    /** The worker's own clients on this cluster, as the config would build them (`engine: auto` detects it from GET /). */
+    function activitiesOn(c: RealCluster, settings: { engine?: 'auto'; drainMethod?: 'shutdown' } = {}) {
       const connections = new ClusterConnections(
         defineConfig({
           clusters: {
@@ -320,11 +321,13 @@ function realTier(engine: EngineSpec): void {
               engine: engine.engine,
               minReplicas: 1,
               maxReplicas: 6,
+              ...settings,
             },
           },
         }),
       );
-      return { connections, es: createElasticsearchActivities(connections), shutdown: createNodeShutdownActivities(connections) };
+      const es = createElasticsearchActivities(connections);
+      return { connections, es, shutdown: createNodeShutdownActivities(connections, es) };
     }
 
     it(`REST compatibility: the activities' client (@elastic/elasticsearch 8.19) reads the whole allocation state of ${engineLabel(engine)}`, async () => {
@@ -338,34 +341,71 @@ function realTier(engine: EngineSpec): void {
         assert.equal(state.shards.filter((s) => s.index === 'compat').length, 4);
         assert.equal(state.health, 'green');
         assert.deepEqual(Object.values(state.exclusions).flat(), []);
+        // the server really is the matrix's version (for 9.x: the 8.19 client through REST compatibility)
+        const versions = (await c.es.cat.nodes({ format: 'json', h: 'version' })) as { version: string }[];
+        assert.deepEqual([...new Set(versions.map((n) => n.version))], [engine.version]);
       } finally {
         await connections.close();
       }
     });
 
+    it(`engine: auto detects ${engineLabel(engine)} and talks to it the same way${engine.engine === 'opensearch' ? '; drainMethod: shutdown is refused before anything changes' : ''}`, async () => {
+      const c = cluster!;
+      const { connections, es, shutdown } = activitiesOn(c, { engine: 'auto', drainMethod: 'shutdown' });
+      try {
+        const state = await es.readExclusionsAndHealth('real');
+        assert.deepEqual(state.exclusions, {});
+        if (engine.engine === 'opensearch') {
+          const refused = await shutdown.checkNodeShutdownSupport('real').then(() => assert.fail('OpenSearch must refuse drainMethod shutdown'), (err: Error) => err);
+          assert.match(refused.message, new RegExp(`^drainMethod: expected "exclude" for this cluster, found "shutdown": it runs OpenSearch ${engine.version.replaceAll('.', '\\.')} \\(detected from GET /\\)`));
+          assert.deepEqual(await c.exclusions(), {}, 'nothing changed');
+        }
+      } finally {
+        await connections.close();
+      }
+    });
+
+    it(`drainMethod: shutdown with the engine detected: ${engine.engine === 'opensearch' ? 'OpenSearch refuses it' : 'this build lacks the API'}, and the operation fails before it changes anything`, async () => {
+      const c = cluster!;
+      world = await RealWorld.start(c, { drainMethod: 'shutdown' });
+      await world.submit(3);
+      const [op] = await world.finishedOperations(1, 60_000);
+      assert.equal(op!.outcome, 'failed', op!.detail);
+      const expected =
+        engine.engine === 'opensearch'
+          ? `drainMethod: expected "exclude" for this cluster, found "shutdown": it runs OpenSearch ${engine.version} (detected from GET /), which has no node-shutdown API`
+          : 'drainMethod: this cluster has no node-shutdown API (GET _nodes/shutdown was answered as a nodes-info request; the x-pack-shutdown module is missing); use drainMethod: exclude';
+      assert.ok(op!.detail.includes(expected), op!.detail);
+      assert.equal(c.replicas(), 4);
+      assert.deepEqual(await c.exclusions(), {});
+      assert.deepEqual((await world.operationHandle(op!.workflowId).query(operationStatusQuery)).ownedExclusions, []);
+    });
+
     if (engine.engine === 'elasticsearch') {
       it(`node-shutdown API on ${engineLabel(engine)}: present in this distribution, or said loudly that it is not`, async function () {
         const c = cluster!;
-        const { connections, shutdown } = activitiesOn(c);
+        const { connections, es, shutdown } = activitiesOn(c, { drainMethod: 'shutdown' });
         try {
-          const listed = await shutdown.listShutdownRecords('real').catch((err: Error) => err);
+          const listed = await shutdown.checkNodeShutdownSupport('real').catch((err: Error) => err);
           if (listed instanceof Error) {
             // the integ-test-zip ships 4 modules; the node-shutdown REST API lives in x-pack-shutdown, which it lacks
             assert.match(listed.message, /^drainMethod: this cluster has no node-shutdown API/, listed.message);
             loud([
               `NODE-SHUTDOWN ON REAL ${engineLabel(engine).toUpperCase()} NOT TESTED: the integ-test-zip has no x-pack-shutdown module`,
               `es-scaler says: ${listed.message}`,
-              'the sandbox models the API (test/engines/node-shutdown.test.ts); a full distribution is not on Maven Central',
+              'the sandbox models the API (test/engines/node-shutdown.test.ts, test/scenarios/node-shutdown-drain.test.ts);',
+              'neither x-pack-shutdown nor a default distribution is served on Maven Central (see docs/real-elasticsearch.md)',
             ]);
             this.skip();
           }
           await c.es.indices.create({ index: 'drain', settings: { number_of_shards: 2, number_of_replicas: 1 } });
           await c.es.cluster.health({ index: 'drain', wait_for_status: 'green', timeout: '60s' });
-          const { nodeId } = await shutdown.putShutdownRecord({ cluster: 'real', node: 'es-data-3', operationId: 'real-test' });
-          await eventually('es-data-3 to be drained', async () => (await shutdown.readShutdownStatus('real', nodeId))?.shardMigration.status === 'COMPLETE', 60_000, 250);
+          const [nodeId] = await es.nodeIds('real', ['es-data-3']);
+          await shutdown.putShutdownRecord({ cluster: 'real', nodeId: nodeId!, node: 'es-data-3', operationId: 'real-test' });
+          await eventually('es-data-3 to be drained', async () => (await shutdown.readShutdownStatus('real', nodeId!))?.shardMigration.status === 'COMPLETE', 60_000, 250);
           assert.ok(!(await c.shards()).some((s) => s.node === 'es-data-3'));
           assert.deepEqual(await c.exclusions(), {});
-          assert.deepEqual(await shutdown.deleteShutdownRecord('real', nodeId), { changed: true });
+          assert.deepEqual(await shutdown.deleteShutdownRecord('real', { nodeId: nodeId!, operationId: 'real-test' }), { changed: true });
           assert.deepEqual(await shutdown.listShutdownRecords('real'), []);
         } finally {
           await connections.close();

@@ -33,7 +33,8 @@ export function renderStatus(cluster: string, view: ClusterStatusView | null, wi
     lines.push(`  running:  ${running.workflowId}: ${op.fromReplicas ?? '?'} → ${op.target} replicas, for ${since}`);
     const where = op.node ? ` ${op.node}` : '';
     const shards = op.shardsLeft !== undefined ? `, ${op.shardsLeft} shards left` : '';
-    lines.push(`  phase:    ${op.phase}${where}${shards}`);
+    const migration = op.drain?.shutdown ? ` (node shutdown: shard migration ${op.drain.shutdown.status})` : '';
+    lines.push(`  phase:    ${op.phase}${where}${shards}${migration}`);
     if (op.preflight && op.preflight.verdict !== 'ok') lines.push(`  preflight: ${op.preflight.verdict}: ${op.preflight.summary}`);
     if (op.stall) {
       lines.push(`  STALLED:  no progress on ${op.stall.node} since ${op.stall.since}; Elasticsearch says:`);
