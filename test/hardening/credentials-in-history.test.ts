@@ -26,7 +26,9 @@ describe('issue 9: credentials never enter workflow history', function () {
     const world = await startWorld({ scenario: scenarios['even-8']! });
     world.config.clusters.production!.elasticsearch.auth = { usernameEnv: 'ES_TEST_USER', passwordEnv: 'ES_TEST_PASSWORD' };
     await world.startWorker();
+    // one operation at a time: two targets sent together may merge into one operation under load
     await world.submit(7);
+    await world.finishedOperations(1, 60_000);
     await world.submit(6);
     const records = await world.finishedOperations(2, 60_000);
     assert.ok(records.some((r) => r.outcome === 'succeeded'));
