@@ -6,7 +6,7 @@ import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { DrainPoll } from '../domain/drain-safety.js';
 import { formatEntry, type ExclusionEntry, type OwnedExclusion, type SettingsScope } from '../domain/exclusion-list.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
-import type { PreflightResult } from '../domain/zone-preflight.js';
+import type { CapacityVerdict } from '../domain/capacity/verdict.js';
 import { operationDetails } from './details.js';
 import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus, StallReport, TargetRequest } from './types.js';
 
@@ -78,9 +78,23 @@ export class OperationState {
     setCurrentDetails(operationDetails(this.current, this.stallAfterMs));
   }
 
-  preflightDone(result: PreflightResult, nodeZone: string | undefined): void {
-    this.current.preflight = result;
+  preflightDone(verdict: CapacityVerdict, nodeZone: string | undefined): void {
+    this.current.preflight = verdict;
     this.current.nodeZone = nodeZone;
+    this.publish();
+  }
+
+  /** Owned from the decision on, before the call: a crash mid-call still clears it (F3, F4). */
+  ownVotingExclusion(pod: string): void {
+    this.current.votingExclusion = pod;
+  }
+
+  votingExclusionCleared(): void {
+    this.current.votingExclusion = undefined;
+  }
+
+  get votingExclusion(): string | undefined {
+    return this.current.votingExclusion;
   }
 
   drainObserved(poll: DrainPoll): void {

@@ -20,6 +20,7 @@ import { scaleIn } from './scale-in.js';
 import { scaleOut } from './scale-out.js';
 import { announce } from './announce.js';
 import { ScaleDirectionKey, ScaleOutcomeKey } from './search-attributes.js';
+import { releaseVotingExclusion } from './voting-exclusion.js';
 import { reviewStaleExclusions } from './stale-exclusions.js';
 import type { OperationInput, OperationResult } from './types.js';
 
@@ -50,6 +51,7 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
   }
 
   await CancellationScope.nonCancellable(() => releaseExclusions(op, input.cluster));
+  await CancellationScope.nonCancellable(() => releaseVotingExclusion(op, input.cluster));
 
   const result =
     failure === undefined ? op.finish('succeeded') : isCancellation(failure) ? op.finish('cancelled') : op.finish('failed', describeFailure(failure));

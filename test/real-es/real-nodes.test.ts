@@ -24,7 +24,9 @@ import type { Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createNodeShutdownActivities } from '../../src/activities/node-shutdown.js';
+import { readCapacityFacts } from '../../src/activities/capacity.js';
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
+import { effectiveExclusions } from '../../src/domain/exclusion-list.js';
 import { defineConfig } from '../../src/config/load.js';
 import { eventually } from '../helpers/eventually.js';
 import { loud } from '../helpers/loud.js';
@@ -327,17 +329,20 @@ function realTier(engine: EngineSpec): void {
       return { connections, es: createElasticsearchActivities(connections), shutdown: createNodeShutdownActivities(connections) };
     }
 
-    it(`REST compatibility: the activities' client (@elastic/elasticsearch 8.19) reads the whole allocation state of ${engineLabel(engine)}`, async () => {
+    it(`REST compatibility: the activities' client (@elastic/elasticsearch 8.19) reads what the capacity pre-flight needs from ${engineLabel(engine)}`, async () => {
       const c = cluster!;
       await c.es.indices.create({ index: 'compat', settings: { number_of_shards: 2, number_of_replicas: 1 } });
       await c.es.cluster.health({ index: 'compat', wait_for_status: 'green', timeout: '60s' });
-      const { connections, es } = activitiesOn(c);
+      const { connections } = activitiesOn(c);
       try {
-        const state = await es.readAllocationState('real');
-        assert.deepEqual(state.nodes.map((n) => n.name).sort(), ['es-data-0', 'es-data-1', 'es-data-2', 'es-data-3']);
-        assert.equal(state.shards.filter((s) => s.index === 'compat').length, 4);
-        assert.equal(state.health, 'green');
-        assert.deepEqual(Object.values(state.exclusions).flat(), []);
+        const { facts, health, settings } = await readCapacityFacts(connections.elasticsearch('real'));
+        assert.deepEqual(facts.nodes.map((n) => n.name).sort(), ['es-data-0', 'es-data-1', 'es-data-2', 'es-data-3']);
+        assert.ok(facts.nodes.every((n) => n.totalBytes > 0 && n.availableBytes > 0), 'fs stats of every node');
+        assert.equal(facts.copies.filter((s) => s.index === 'compat').length, 4);
+        assert.ok(facts.copies.every((s) => s.bytes > 0), 'store sizes of every copy');
+        assert.equal(facts.indices.compat?.copies, 2);
+        assert.equal(health.status, 'green');
+        assert.deepEqual(Object.values(effectiveExclusions(settings)).flat(), []);
       } finally {
         await connections.close();
       }
