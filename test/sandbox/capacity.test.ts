@@ -80,7 +80,7 @@ describe('capacity pre-flight activity (official client on the sandbox)', functi
   });
 
   it('a master-eligible node is refused unless the policy allows it', async () => {
-    const h = await start(scenarios['even-8']!); // default roles: every node is master-eligible
+    const h = await start({ ...scenarios['even-8']!, roles: ['data', 'master'] }); // every pod master-eligible
     const refused = await capacityPreflight(h.es, 'es-data-7', defaultPreflightPolicy);
     assert.equal(refused.verdict, 'blocked');
     assert.deepEqual(refused.findings.map((f) => f.check), ['masterEligible']);

@@ -92,11 +92,18 @@ describe('sandbox: node roles', function () {
     assert.equal(h.sb.health(), 'green');
   });
 
-  it('keeps the default roles for scenarios that set none', async () => {
+  it('runs data pods beside three dedicated masters for scenarios that set no roles, as production clusters do', async () => {
     const h = await start(scenarios['even-8']!);
-    const rows = (await h.es.cat.nodes({ format: 'json', h: 'node.role' })) as { 'node.role': string }[];
-    assert.ok(rows.every((r) => r['node.role'] === 'cdfhilmrstw'));
-    assert.deepEqual(h.sb.esNodes()[0]?.roles, ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform']);
+    const rows = (await h.es.cat.nodes({ format: 'json', h: 'name,node.role' })) as { name: string; 'node.role': string }[];
+    const roleOf = new Map(rows.map((r) => [r.name, r['node.role']]));
+    assert.ok(rows.filter((r) => r.name.startsWith('es-data-')).every((r) => r['node.role'] === 'cdfhilrstw'), 'Elasticsearch\'s default roles but master');
+    assert.deepEqual(['es-master-0', 'es-master-1', 'es-master-2'].map((n) => roleOf.get(n)), ['m', 'm', 'm']);
+    assert.deepEqual(h.sb.esNodes().find((n) => n.name === 'es-data-0')?.roles, ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'ml', 'remote_cluster_client', 'transform']);
+  });
+
+  it('adds no masters when the pods are master-eligible or the scenario names its own', async () => {
+    const h = await start({ ...scenarios['even-8']!, roles: ['data', 'master'] });
+    assert.ok(!h.sb.esNodes().some((n) => n.name.startsWith('es-master-')));
   });
 
   it('rejects bad roles and node names, naming the field', () => {
