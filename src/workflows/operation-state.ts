@@ -188,7 +188,7 @@ export class OperationState {
     return [...this.drained];
   }
 
-  finish(outcome: OperationOutcome, error?: string): OperationResult {
+  finish(outcome: OperationOutcome, error?: string, errorType?: string): OperationResult {
     this.enter('done');
     const result: OperationResult = {
       outcome,
@@ -198,6 +198,7 @@ export class OperationState {
       addedPods: this.current.addedPods,
       compensation: { exclusionsRemoved: this.released, ...(this.left.length > 0 && { exclusionsLeft: this.left }) },
       ...(error !== undefined && { error }),
+      ...(errorType !== undefined && { errorType }),
       ...(this.current.stall && { stall: this.current.stall }),
       ...(this.cancelledAt && { cancelledAt: this.cancelledAt }),
       ...(this.current.sweptExclusions.length > 0 && { swept: this.current.sweptExclusions }),

@@ -105,6 +105,8 @@ export interface OperationResult {
   addedPods: string[];
   compensation: { exclusionsRemoved: string[]; exclusionsLeft?: string[] };
   error?: string;
+  /** The type of the failure that ended it (PreflightRefused, DrainStalled, ...), when it failed with one. */
+  errorType?: string;
   stall?: StallReport;
   /** When the operation saw its cancellation (workflow time), if it was cancelled. */
   cancelledAt?: string;
