@@ -33,6 +33,11 @@ import { loud } from '../helpers/loud.js';
 import type { Harness } from '../helpers/harness.js';
 import { RealWorld } from '../helpers/real-world.js';
 import { World } from '../helpers/world.js';
+import { runCli } from '../helpers/cli.js';
+import { readScalePlan } from '../../src/client/plan.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ZONES = ['b', 'c', 'b', 'a']; // es-data-3 is the only node of zone a
 const POLL_MS = 500;
@@ -47,6 +52,20 @@ const topology: Scenario = {
   newPodZones: ['a'], // a pod re-created by scale-out comes back in zone a
   indices: [],
 };
+
+const WATERMARKS = ['low', 'high', 'flood_stage'] as const;
+const GB = 1024 ** 3;
+
+/** Watermarks in bytes that demand `freeGb` free on every node (flood stage far below, so no index turns read-only). */
+const demandFree = (freeGb: number): Record<string, string> => ({
+  'cluster.routing.allocation.disk.watermark.low': `${freeGb}gb`,
+  'cluster.routing.allocation.disk.watermark.high': `${freeGb}gb`,
+  'cluster.routing.allocation.disk.watermark.flood_stage': '1mb',
+});
+
+/** disk_threshold texts with the byte counts and percentages masked: the disks of the two clusters differ. */
+const diskTexts = (reasons: string[]): string[] =>
+  normalised(reasons.filter((r) => r.startsWith('[disk_threshold] ')).map((r) => r.replace(/=?[\d.]+(b|kb|mb|gb|tb|pb)\b/g, '*B').replace(/[\d.]+%/g, '*%')));
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -111,7 +130,7 @@ function assertIncident(run: IncidentRun, forced: boolean, engine: EngineSpec): 
   assert.equal(run.node, 'es-data-3');
   assert.equal(run.stall.node, 'es-data-3');
   assert.ok((run.shardsLeft ?? 0) > 0, 'es-data-3 still holds shards');
-  assert.equal(run.preflight, 'blocked', 'the pre-flight predicted it');
+  assert.equal(run.preflight, 'warning', 'the pre-flight predicted it (awareness warns under awarenessPolicy allow)');
   assert.deepEqual(run.exclusionsWhileStuck, { _name: 'es-data-3' });
   assert.ok(run.stall.reasons.some((r) => r.startsWith('[awareness] ')), reasons);
   if (engine.engine === 'opensearch') {
@@ -162,6 +181,7 @@ async function reset(cluster: RealCluster): Promise<void> {
     'cluster.routing.allocation.awareness.force.zone.values': null,
     'cluster.routing.allocation.exclude._name': null,
     'cluster.routing.allocation.exclude._ip': null,
+    ...Object.fromEntries(WATERMARKS.map((stage) => [`cluster.routing.allocation.disk.watermark.${stage}`, null])),
   };
   await cluster.es.cluster.putSettings({ persistent: cleared, transient: cleared });
   if (cluster.replicas() !== 4 || cluster.pods().length !== 4) await cluster.scaleTo(4);
@@ -281,6 +301,61 @@ function realTier(engine: EngineSpec): void {
       assert.equal((await c.es.count({ index })).count, docs);
     });
 
+    if (engine.id === 'elasticsearch-8') {
+      it('R4: a disk-watermark stall (watermarks in bytes above every node\'s free space): plan predicts it, the drain explains it with Elasticsearch\'s disk_threshold text, the sandbox words it the same', async () => {
+        const c = cluster!;
+        await c.es.indices.create({ index: 'r4', settings: { number_of_shards: 2, number_of_replicas: 1 } });
+        await c.es.cluster.health({ index: 'r4', wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '60s' });
+        assert.ok((await c.shards()).some((s) => s.node === 'es-data-3'), 'es-data-3 holds a copy to move');
+        const stats = await c.es.nodes.stats({ metric: 'fs' });
+        const freeGb = Math.max(...Object.values(stats.nodes).map((n) => n.fs?.total?.available_in_bytes ?? 0)) / GB;
+        await c.es.cluster.putSettings({ persistent: demandFree(Math.ceil(freeGb) + 100) });
+
+        world = await RealWorld.start(c, { engine: engine.engine, preflight: { masterEligible: 'allow', disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
+        // plan, with the default disk policy: refused for disk, with the numbers
+        const cfg = world.config.clusters.real!;
+        const plan = await readScalePlan({ ...world.config, clusters: { real: { ...cfg, preflight: { ...cfg.preflight, disk: 'refuse' } } } }, 'real', 3, async () => world!.client);
+        assert.deepEqual(plan.stop && [plan.stop.pod, plan.stop.kind], ['es-data-3', 'refused']);
+        const verdict = plan.drains[0]!.preflight;
+        assert.deepEqual(verdict.findings.filter((f) => f.outcome === 'blocks').map((f) => f.check), ['disk']);
+        assert.ok(verdict.numbers.bytesToMove > 0);
+        assert.ok(Object.values(verdict.numbers.freeBelowWatermarkByZone).every((free) => free === 0), JSON.stringify(verdict.numbers));
+        // and through the CLI with this world's policy (disk: warn): it would start and stall, exit 5
+        const planRun = await runCli(['plan', 'real', '3', '--config', await world.writeConfigFileIn(await mkdtemp(join(tmpdir(), 'es-scaler-r4-')))]);
+        assert.equal(planRun.code, 5, planRun.stdout + planRun.stderr);
+        assert.match(planRun.stdout, /es-data-3\s+a\s+warning\s+proceeds\s+.*disk: \d+ cop(y|ies) \([^)]+\) cannot leave es-data-3/);
+        assert.match(planRun.stdout, /WOULD STALL at es-data-3/);
+
+        const real = await runIncident(world, {
+          exclusions: () => c.exclusions(),
+          replicas: () => c.replicas(),
+          nodeNames: async () => (await c.esNodes()).map((n) => n.name),
+          health: () => c.health(),
+        });
+        assert.equal(real.preflight, 'warning');
+        assert.deepEqual(real.outcomes, ['superseded', 'succeeded'], real.details.join('\n'));
+        const realDisk = real.stall.reasons.filter((r) => r.startsWith('[disk_threshold] '));
+        assert.ok(realDisk.length > 0, real.stall.reasons.join('\n'));
+        assert.match(realDisk.join('\n'), /the node is above the low watermark cluster setting \[cluster\.routing\.allocation\.disk\.watermark\.low=\d+gb\], having less than the minimum required \[\d+gb\] free space, actual free: \[[\d.]+gb\], actual used: \[[\d.]+%\]/);
+
+        // parity: the same on the simulated cluster (100gb disks), worded the same once the numbers are masked
+        simWorld = await World.start({
+          scenario: { ...topology, indices: [{ name: 'r4', primaries: 2, replicas: 1 }], settings: { persistent: demandFree(200) } },
+          cluster: { preflight: { disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms`, maxReplicas: 6 },
+        });
+        await simWorld.startWorker();
+        const sb = simWorld.sandbox;
+        const sim = await runIncident(simWorld, {
+          exclusions: async () => sb.exclusions(),
+          replicas: () => sb.replicas(),
+          nodeNames: async () => sb.esNodes().map((n) => n.name).filter((n) => n.startsWith('es-data-')),
+          health: async () => sb.health(),
+        });
+        assert.deepEqual(sim.outcomes, real.outcomes);
+        assert.deepEqual(diskTexts(sim.stall.reasons), diskTexts(real.stall.reasons), `real:\n${real.stall.reasons.join('\n')}\nsimulated:\n${sim.stall.reasons.join('\n')}`);
+      });
+    }
+
     for (const variant of ['awareness', 'forced'] as const) {
       const forced = variant === 'forced';
       it(`R2${forced ? ' (forced awareness a,b,c)' : ''}: the drain of the last node of zone a stalls with ${engineLabel(engine)}'s own reason; target 4 supersedes and cleans up`, async () => {
@@ -397,7 +472,7 @@ function realTier(engine: EngineSpec): void {
         const sim = await runIncident(w, {
           exclusions: async () => sb.exclusions(),
           replicas: () => sb.replicas(),
-          nodeNames: async () => sb.esNodes().map((n) => n.name),
+          nodeNames: async () => sb.esNodes().map((n) => n.name).filter((n) => n.startsWith('es-data-')), // not the dedicated masters
           health: async () => sb.health(),
         });
         // the same outcome
