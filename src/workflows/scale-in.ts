@@ -1,7 +1,8 @@
 // Scale-in, one node at a time from the highest ordinal, as the runbook says:
-// pre-flight → exclude (and, for a master-eligible node the policy allows, a voting exclusion) → drain
-// → shrink the StatefulSet → wait until the pod is gone → remove the exclusions this operation added. Writes run to completion even when a cancel arrives
-// meanwhile (the cleanup then sees what really landed, F3).
+// pre-flight → exclude (and, for a master-eligible node the policy allows, a voting exclusion)
+// → drain → shrink the StatefulSet → wait until the pod is gone → remove the exclusions this
+// operation added. Writes run to completion even when a cancel arrives meanwhile (the cleanup
+// then sees what really landed, F3).
 import { ApplicationFailure, CancellationScope, patched } from '@temporalio/workflow';
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
 import { podsToRemove, podOrdinal } from '../domain/scale-plan.js';

@@ -182,6 +182,7 @@ async function reset(cluster: RealCluster): Promise<void> {
     'cluster.routing.allocation.exclude._name': null,
     'cluster.routing.allocation.exclude._ip': null,
     ...Object.fromEntries(WATERMARKS.map((stage) => [`cluster.routing.allocation.disk.watermark.${stage}`, null])),
+    'cluster.routing.allocation.disk.threshold_enabled': null,
   };
   await cluster.es.cluster.putSettings({ persistent: cleared, transient: cleared });
   if (cluster.replicas() !== 4 || cluster.pods().length !== 4) await cluster.scaleTo(4);
@@ -309,7 +310,18 @@ function realTier(engine: EngineSpec): void {
         assert.ok((await c.shards()).some((s) => s.node === 'es-data-3'), 'es-data-3 holds a copy to move');
         const stats = await c.es.nodes.stats({ metric: 'fs' });
         const freeGb = Math.max(...Object.values(stats.nodes).map((n) => n.fs?.total?.available_in_bytes ?? 0)) / GB;
-        await c.es.cluster.putSettings({ persistent: demandFree(Math.ceil(freeGb) + 100) });
+        // the real nodes start with the disk decider off (runtime.ts); the cluster setting turns it back on
+        await c.es.cluster.putSettings({ persistent: { ...demandFree(Math.ceil(freeGb) + 100), 'cluster.routing.allocation.disk.threshold_enabled': true } });
+        const onNode3 = (await c.shards()).find((s) => s.node === 'es-data-3')!;
+        await eventually(
+          'Elasticsearch to see the disks above the watermark (its disk usage refreshes on its own schedule)',
+          async () => {
+            const explain = await c.es.cluster.allocationExplain({ index: onNode3.index, shard: onNode3.shard, primary: onNode3.prirep === 'p', current_node: 'es-data-3' });
+            return explain.can_remain_decisions?.some((d) => d.decider === 'disk_threshold' && d.decision === 'NO');
+          },
+          90_000,
+          1_000,
+        );
 
         world = await RealWorld.start(c, { engine: engine.engine, preflight: { masterEligible: 'allow', disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
         // plan, with the default disk policy: refused for disk, with the numbers
