@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
+import { runCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdDrainAt, worldPerTest, type World } from '../helpers/world.js';
 
@@ -113,6 +114,9 @@ describe('capacity pre-flight on the sandbox', function () {
       const draining = await holdDrainAt(world, 7);
       assert.equal(draining.status.votingExclusion, 'es-data-7');
       assert.deepEqual(await world.observer.votingExclusions(), ['es-data-7'], 'excluded from voting while it drains');
+      const shown = await runCli(['status', 'production', '--config', await world.writeConfigFile()]);
+      assert.match(shown.stdout, /^ {2}preflight: ok: es-data-7 can be drained: \d+ copies \([\d.]+mb\) to move$/m);
+      assert.match(shown.stdout, /^ {2}voting exclusion: es-data-7 \(cleared once its pod is gone\)$/m);
       world.sandbox.faults.stallRelocations(false);
       const status = await finalStatus(world);
       assert.equal(status.result?.outcome, 'succeeded', status.result?.error);
