@@ -113,4 +113,22 @@ describe('sandbox: node roles', function () {
     assert.throws(() => parseScenario({ ...base, otherNodes: [{ name: 'es-data-3', zone: 'a', roles: ['master'] }] }), /otherNodes\.0\.name: "es-data-3" is a name of the StatefulSet's pods/);
     assert.throws(() => parseScenario({ ...base, otherNodes: [...dedicatedMasters(['a']), ...dedicatedMasters(['b'])] }), /otherNodes\.1\.name: duplicate node name "es-master-0"/);
   });
+
+  it('voting configuration exclusions: added by name, shown in the cluster state metadata, cleared; bad requests refused as Elasticsearch does', async () => {
+    const h = await start(scenarios['incident-with-masters']!);
+    const excluded = async () => {
+      const state = (await h.es.cluster.state({ metric: 'metadata' })) as { metadata: { cluster_coordination: { voting_config_exclusions: { node_id: string; node_name: string }[]; last_committed_config: string[] } } };
+      return state.metadata.cluster_coordination;
+    };
+    assert.equal((await excluded()).last_committed_config.length, 3);
+    await h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-2,es-gone' });
+    const coordination = await excluded();
+    assert.deepEqual(coordination.voting_config_exclusions.map((e) => e.node_name), ['es-master-2', 'es-gone']);
+    assert.equal(coordination.voting_config_exclusions[1]!.node_id, '_absent_', 'a name that is no master-eligible node');
+    assert.equal(coordination.last_committed_config.length, 2);
+    await assert.rejects(h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-1', node_ids: 'x' }), /One and only one of \[node_name\], \[node_names\] and \[node_ids\] has to be set/);
+    await assert.rejects(h.es.cluster.deleteVotingConfigExclusions(), /timed out waiting for removal of nodes/, 'es-master-2 is still in the cluster');
+    await h.es.cluster.deleteVotingConfigExclusions({ wait_for_removal: false });
+    assert.deepEqual((await excluded()).voting_config_exclusions, []);
+  });
 });
