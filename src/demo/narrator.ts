@@ -33,7 +33,8 @@ export interface NarratorContext {
   /** Schedule id → the role it plays in the story ("night", "morning"). */
   roles: Record<string, string>;
   stallAfterText: string;
-  awarenessPolicy: string;
+  /** preflight.awareness of the demo cluster. */
+  preflightAwareness: string;
 }
 
 export class Narrator {
@@ -106,7 +107,7 @@ export class Narrator {
         this.output.line(
           `${name}: ${this.output.style('warn', `PRE-FLIGHT WARNING: ${headline}`)}\n` +
             `  ${p.summary}\n` +
-            (this.context.awarenessPolicy === 'warn'
+            (this.context.preflightAwareness === 'warn'
               ? '  preflight.awareness is "warn" in this demo, so es-scaler goes ahead to show the stall;\n' +
                 '  with the default, "refuse", the operation would stop here, before changing anything.'
               : ''),

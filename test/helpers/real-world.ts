@@ -15,9 +15,7 @@ export class RealWorld extends Harness {
       taskQueue: `es-scaler-real-${randomUUID().slice(0, 8)}`,
       kubernetes: { namespace: cluster.namespace, statefulSet: cluster.statefulSet, apiServer: cluster.k8sUrl, tokenFile: cluster.k8sTokenFile },
       elasticsearchUrl: cluster.esUrl,
-      // The real nodes have Elasticsearch's default roles, master included: allowed, so their removal exercises
-      // the voting configuration exclusion on the real engine.
-      policy: { maxReplicas: 6, pollInterval: '500ms', stallAfter: '60s', preflight: { masterEligible: 'allow' }, ...policy },
+      policy: { maxReplicas: 6, pollInterval: '500ms', stallAfter: '60s', ...policy },
     });
     const world = new RealWorld(REAL_CLUSTER, config, temporal, 250);
     await world.startWorker();

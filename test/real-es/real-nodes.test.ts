@@ -8,7 +8,7 @@
 // Needs a JDK each engine runs on and (once, to fetch it from Maven Central) Maven; an engine that cannot run
 // here is skipped LOUDLY, and the others still run.
 import assert from 'node:assert/strict';
-import type { Client } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import {
   availability,
   engineLabel,
@@ -21,10 +21,12 @@ import {
   type RealCluster,
 } from '../../src/sandbox/real-nodes/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
+import { startSimulatedElasticsearch } from '../../src/sandbox/index.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createNodeShutdownActivities } from '../../src/activities/node-shutdown.js';
 import { readCapacityFacts } from '../../src/activities/capacity.js';
+import { createVotingExclusionActivities } from '../../src/activities/voting-exclusions.js';
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
 import { effectiveExclusions } from '../../src/domain/exclusion-list.js';
 import { defineConfig } from '../../src/config/load.js';
@@ -323,7 +325,7 @@ function realTier(engine: EngineSpec): void {
           1_000,
         );
 
-        world = await RealWorld.start(c, { engine: engine.engine, preflight: { masterEligible: 'allow', disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
+        world = await RealWorld.start(c, { engine: engine.engine, preflight: { disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
         // plan, with the default disk policy: refused for disk, with the numbers
         const cfg = world.config.clusters.real!;
         const plan = await readScalePlan({ ...world.config, clusters: { real: { ...cfg, preflight: { ...cfg.preflight, disk: 'refuse' } } } }, 'real', 3, async () => world!.client);
@@ -436,6 +438,32 @@ function realTier(engine: EngineSpec): void {
     });
 
     if (engine.engine === 'elasticsearch') {
+      it(`voting configuration exclusions on ${engineLabel(engine)}: the activities add one and clear it; the cluster state shows it as the sandbox does`, async () => {
+        const c = cluster!;
+        const { connections } = activitiesOn(c);
+        const votingExclusions = async (es: Client) =>
+          ((await es.cluster.state({ metric: 'metadata' })) as { metadata: { cluster_coordination: { voting_config_exclusions: unknown[] } } }).metadata.cluster_coordination.voting_config_exclusions;
+        try {
+          const voting = createVotingExclusionActivities(connections);
+          // es-data-3 is not master-eligible here (only ordinal 0 is): Elasticsearch keeps the name with the id "_absent_"
+          await voting.addVotingExclusion('real', 'es-data-3');
+          assert.deepEqual(await votingExclusions(c.es), [{ node_id: '_absent_', node_name: 'es-data-3' }]);
+          await voting.clearVotingExclusions('real');
+          assert.deepEqual(await votingExclusions(c.es), []);
+        } finally {
+          await connections.close();
+        }
+        const sim = await startSimulatedElasticsearch({ ...topology, otherNodes: [{ name: 'es-master-0', zone: 'b', roles: ['master'] }] });
+        const simClient = new Client({ node: sim.esUrl });
+        try {
+          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-data-3' });
+          assert.deepEqual(await votingExclusions(simClient), [{ node_id: '_absent_', node_name: 'es-data-3' }]);
+        } finally {
+          await simClient.close();
+          await sim.close();
+        }
+      });
+
       it(`node-shutdown API on ${engineLabel(engine)}: present in this distribution, or said loudly that it is not`, async function () {
         const c = cluster!;
         const { connections, shutdown } = activitiesOn(c);

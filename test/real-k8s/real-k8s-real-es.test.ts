@@ -100,7 +100,7 @@ describe(`real Kubernetes with real ${engineLabel(ENGINE)} nodes`, function () {
       scenario: SCENARIO,
       elasticsearch: realPodElasticsearch(distribution!, log),
       nodesStartMs: 300_000,
-      cluster: { pollInterval: '500ms', stallAfter: '3m', preflight: { masterEligible: 'allow' } }, // the real nodes are master-eligible
+      cluster: { pollInterval: '500ms', stallAfter: '3m' },
     });
     const rssMiB = world.es.real.processes().reduce((sum, n) => sum + n.rssBytes(), 0) / 1024 / 1024;
     log(`4 pods, 4 nodes, index created; the node processes hold ${rssMiB.toFixed(0)} MiB RSS`);
