@@ -1,6 +1,7 @@
 // Voting configuration exclusions (`POST/DELETE _cluster/voting_config_exclusions`) over the simulated cluster,
-// shown in `GET _cluster/state/metadata` under metadata.cluster_coordination as Elasticsearch 8 shows them. A name
-// that is no master-eligible node of the cluster is kept with the id "_absent_", as Elasticsearch keeps it.
+// shown in `GET _cluster/state/metadata` under metadata.cluster_coordination as Elasticsearch 8 shows them. As in
+// Elasticsearch, a node of the cluster that is not master-eligible gets no exclusion, and a name (or id) of no node
+// of the cluster is kept with "_absent_" for the other half (the real-engine tier checks both on 8.19).
 import { illegalArgument } from './es-errors.js';
 import type { EsCluster } from './es-cluster.js';
 import type { ApiRequest, ApiResponse } from './http.js';
@@ -32,12 +33,11 @@ export function votingExclusionsApi(cluster: EsCluster) {
       if ((names === null) === (ids === null)) {
         throw illegalArgument('Please set node identifiers correctly. One and only one of [node_name], [node_names] and [node_ids] has to be set');
       }
-      const masters = cluster.nodes().filter(isMasterEligible);
       const wanted = (names ?? ids)!.split(',').filter((v) => v !== '');
-      const resolved = wanted.map((value): Exclusion => {
-        const node = masters.find((n) => (names !== null ? n.name : n.id) === value);
-        if (node) return { node_id: node.id, node_name: node.name };
-        return names !== null ? { node_id: ABSENT, node_name: value } : { node_id: value, node_name: ABSENT };
+      const resolved = wanted.flatMap((value): Exclusion[] => {
+        const node = cluster.nodes().find((n) => (names !== null ? n.name : n.id) === value);
+        if (node) return isMasterEligible(node) ? [{ node_id: node.id, node_name: node.name }] : [];
+        return [names !== null ? { node_id: ABSENT, node_name: value } : { node_id: value, node_name: ABSENT }];
       });
       const added = resolved.filter((e) => !exclusions.some((x) => x.node_id === e.node_id && x.node_name === e.node_name));
       if (exclusions.length + added.length > MAX_EXCLUSIONS) {

@@ -445,19 +445,23 @@ function realTier(engine: EngineSpec): void {
           ((await es.cluster.state({ metric: 'metadata' })) as { metadata: { cluster_coordination: { voting_config_exclusions: unknown[] } } }).metadata.cluster_coordination.voting_config_exclusions;
         try {
           const voting = createVotingExclusionActivities(connections);
-          // es-data-3 is not master-eligible here (only ordinal 0 is): Elasticsearch keeps the name with the id "_absent_"
+          // only ordinal 0 is master-eligible here: a data-only node gets no exclusion, a name of no node an "_absent_" id
           await voting.addVotingExclusion('real', 'es-data-3');
-          assert.deepEqual(await votingExclusions(c.es), [{ node_id: '_absent_', node_name: 'es-data-3' }]);
+          assert.deepEqual(await votingExclusions(c.es), []);
+          await voting.addVotingExclusion('real', 'es-data-9');
+          assert.deepEqual(await votingExclusions(c.es), [{ node_id: '_absent_', node_name: 'es-data-9' }]);
           await voting.clearVotingExclusions('real');
           assert.deepEqual(await votingExclusions(c.es), []);
         } finally {
           await connections.close();
         }
-        const sim = await startSimulatedElasticsearch({ ...topology, otherNodes: [{ name: 'es-master-0', zone: 'b', roles: ['master'] }] });
+        const sim = await startSimulatedElasticsearch({ ...topology, otherNodes: [{ name: 'es-master-0', zone: 'b', roles: ['master'] }, { name: 'es-hot-0', zone: 'b', roles: ['data'] }] });
         const simClient = new Client({ node: sim.esUrl });
         try {
-          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-data-3' });
-          assert.deepEqual(await votingExclusions(simClient), [{ node_id: '_absent_', node_name: 'es-data-3' }]);
+          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-hot-0' });
+          assert.deepEqual(await votingExclusions(simClient), []);
+          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-data-9' });
+          assert.deepEqual(await votingExclusions(simClient), [{ node_id: '_absent_', node_name: 'es-data-9' }]);
         } finally {
           await simClient.close();
           await sim.close();

@@ -121,9 +121,9 @@ describe('sandbox: node roles', function () {
       return state.metadata.cluster_coordination;
     };
     assert.equal((await excluded()).last_committed_config.length, 3);
-    await h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-2,es-gone' });
+    await h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-2,es-gone,es-data-0' });
     const coordination = await excluded();
-    assert.deepEqual(coordination.voting_config_exclusions.map((e) => e.node_name), ['es-master-2', 'es-gone']);
+    assert.deepEqual(coordination.voting_config_exclusions.map((e) => e.node_name), ['es-master-2', 'es-gone'], 'a data-only node gets none');
     assert.equal(coordination.voting_config_exclusions[1]!.node_id, '_absent_', 'a name that is no master-eligible node');
     assert.equal(coordination.last_committed_config.length, 2);
     await assert.rejects(h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-1', node_ids: 'x' }), /One and only one of \[node_name\], \[node_names\] and \[node_ids\] has to be set/);
