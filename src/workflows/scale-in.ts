@@ -92,7 +92,8 @@ interface PreflightOutcome {
 /** The checks that refuse, each with its numbers, and the policy field that would change it. */
 function refusal(capacity: CapacityVerdict): string {
   const blocking = capacity.findings.filter((f) => f.outcome === 'blocks');
-  return `${blocking.map((f) => `${f.check}: ${f.message} (preflight.${f.check} is "refuse")`).join('; ')}; ${capacity.numbers.copiesToMove} copies (${formatByteSize(capacity.numbers.bytesToMove)}) to move`;
+  const why = (f: CapacityVerdict['findings'][number]) => (f.absolute ? `refused whatever preflight.${f.check} says` : `preflight.${f.check} is "refuse"`);
+  return `${blocking.map((f) => `${f.check}: ${f.message} (${why(f)})`).join('; ')}; ${capacity.numbers.copiesToMove} copies (${formatByteSize(capacity.numbers.bytesToMove)}) to move`;
 }
 
 /**

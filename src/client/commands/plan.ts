@@ -115,8 +115,9 @@ function verdict(plan: ScalePlan): string {
     const before = plan.drains.slice(0, plan.drains.findIndex((d) => d.pod === stop.pod)).map((d) => d.pod);
     const removed = before.length > 0 ? `${before.join(', ')} would be removed first; then ` : '';
     if (stop.kind === 'refused') {
-      const checks = plan.drains.find((d) => d.pod === stop.pod)!.preflight.findings.filter((f) => f.outcome === 'blocks').map((f) => f.check);
-      return `REFUSED at ${stop.pod}: ${removed}the pre-flight stops the operation before excluding ${stop.pod} (${checks.map((c) => `preflight.${c} "refuse"`).join(', ')})`;
+      const blocking = plan.drains.find((d) => d.pod === stop.pod)!.preflight.findings.filter((f) => f.outcome === 'blocks');
+      const why = blocking.map((f) => (f.absolute ? `${f.check}, whatever the policy` : `preflight.${f.check} "refuse"`)).join(', ');
+      return `REFUSED at ${stop.pod}: ${removed}the pre-flight stops the operation before excluding ${stop.pod} (${why})`;
     }
     return (
       `WOULD STALL at ${stop.pod}: ${removed}${stop.pod} is excluded and drained, the drain makes no progress and fails ` +

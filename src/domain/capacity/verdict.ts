@@ -21,6 +21,8 @@ export interface Finding {
   /** What the policy made of it. */
   outcome: 'blocks' | 'warns' | 'allowed';
   message: string;
+  /** Blocks whatever the policy says (the last master-eligible majority). */
+  absolute?: true;
 }
 
 export type Verdict = 'ok' | 'warning' | 'blocked';
@@ -113,7 +115,9 @@ export function capacityVerdict(
     });
   }
 
-  const findings = raw.map((r): Finding => ({ check: r.check, message: r.message, outcome: r.absolute ? 'blocks' : outcomeOf(policy[r.check], r.advisory ?? false) }));
+  const findings = raw.map(
+    (r): Finding => ({ check: r.check, message: r.message, outcome: r.absolute ? 'blocks' : outcomeOf(policy[r.check], r.advisory ?? false), ...(r.absolute && { absolute: true as const }) }),
+  );
   const verdict: Verdict = findings.some((f) => f.outcome === 'blocks') ? 'blocked' : findings.some((f) => f.outcome === 'warns') ? 'warning' : 'ok';
   return {
     pod,
