@@ -5,32 +5,37 @@ import type { Client } from '@elastic/elasticsearch';
 import type { ClusterFacts, CopyFacts, IndexFacts, NodeFacts } from '../domain/capacity/facts.js';
 import type { HealthFacts, HealthStatus } from '../domain/capacity/health.js';
 import { capacityVerdict, type CapacityVerdict, type PreflightPolicy } from '../domain/capacity/verdict.js';
+import { effectiveExclusions, type ClusterSettings } from '../domain/exclusion-list.js';
 import type { ClusterConnections } from './connections.js';
-import { readSettings, type CatShard } from './elasticsearch.js';
+import { readNodes, readSettings, type CatShard } from './elasticsearch.js';
 
-export interface CapacityRequest {
-  cluster: string;
-  pod: string; // the node (named after its pod) that would be drained
-  policy: PreflightPolicy;
+/** What a scale-in needs before it excludes a node: the verdict, and what the exclusion step reads. */
+export interface NodePreflight {
+  capacity: CapacityVerdict;
+  /** The exclusion lists in force (attribute → entries). */
+  exclusions: Record<string, string[]>;
+  nodeIp?: string;
+  nodeZone?: string;
 }
 
 export function createCapacityActivities(connections: ClusterConnections) {
   return {
-    /** The capacity pre-flight of one pod: read-only, idempotent. */
-    async capacityPreflight(req: CapacityRequest): Promise<CapacityVerdict> {
-      return capacityPreflight(connections.elasticsearch(req.cluster), req.pod, req.policy);
+    /**
+     * The pre-flight of one node before its drain: read-only, idempotent. `policy` is the one the workflow loaded;
+     * without it (a workflow that loaded its policy before pre-flight policies existed) the cluster's config is used.
+     */
+    async preflightNode(cluster: string, node: string, policy?: PreflightPolicy): Promise<NodePreflight> {
+      const client = connections.elasticsearch(cluster);
+      const [{ facts, health, settings }, nodes] = await Promise.all([readCapacityFacts(client), readNodes(client)]);
+      const found = nodes.find((n) => n.name === node);
+      const capacity = capacityVerdict(facts, health, node, policy ?? connections.clusterConfig(cluster).preflight);
+      return { capacity, exclusions: effectiveExclusions(settings), ...(found && { nodeIp: found.ip }), ...(capacity.zone !== undefined && { nodeZone: capacity.zone }) };
     },
   };
 }
 
-export async function capacityPreflight(client: Client, pod: string, policy: PreflightPolicy): Promise<CapacityVerdict> {
-  const { facts, health } = await readCapacityFacts(client);
-  return capacityVerdict(facts, health, pod, policy);
-}
-
-
 /** Everything the predictions read, in five requests. */
-export async function readCapacityFacts(client: Client): Promise<{ facts: ClusterFacts; health: HealthFacts }> {
+export async function readCapacityFacts(client: Client): Promise<{ facts: ClusterFacts; health: HealthFacts; settings: ClusterSettings }> {
   const [settings, stats, shards, indexSettings, health] = await Promise.all([
     readSettings(client),
     client.nodes.stats({ metric: 'fs' }),
@@ -60,6 +65,7 @@ export async function readCapacityFacts(client: Client): Promise<{ facts: Cluste
   });
   const indexHealth = Object.entries(health.indices ?? {}).map(([name, h]) => ({ name, status: String(h.status).toLowerCase() as HealthStatus }));
   return {
+    settings,
     facts: { nodes, copies, indices, settings: { ...settings.persistent, ...settings.transient } },
     health: { status: String(health.status).toLowerCase() as HealthStatus, indices: indexHealth.filter((i) => i.status !== 'green') },
   };

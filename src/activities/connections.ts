@@ -44,7 +44,7 @@ export class ClusterConnections {
       minReplicas: c.minReplicas,
       maxReplicas: c.maxReplicas,
       exclusionAttribute: c.exclusionAttribute,
-      awarenessPolicy: c.awarenessPolicy,
+      preflight: c.preflight,
       sweepStaleExclusions: c.sweepStaleExclusions,
       pollIntervalMs: c.pollInterval,
       stallAfterMs: c.stallAfter,

@@ -5,7 +5,6 @@ import { drainVerdict, type DrainPoll } from '../domain/drain-safety.js';
 import {
   addEntryBody,
   effectiveExclusions,
-  parseList,
   removeEntryBody,
   scopeHolds,
   scopeInForce,
@@ -15,15 +14,11 @@ import {
   type SettingsScope,
 } from '../domain/exclusion-list.js';
 import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
-import { excludedNodeNames } from '../domain/drain-sequence.js';
-import { preflightDrain, type NodeView, type PreflightResult, type ShardCopy } from '../domain/zone-preflight.js';
 import { explainReasons, type AllocationExplanation } from './allocation-explain.js';
 import type { ClusterConnections } from './connections.js';
 import { watch } from './polling.js';
-import type { AllocationState, StuckShardExplanation } from '../workflows/types.js';
+import type { StuckShardExplanation } from '../workflows/types.js';
 
-const AWARENESS_ATTRIBUTES = 'cluster.routing.allocation.awareness.attributes';
-const FORCED_VALUES = /^cluster\.routing\.allocation\.awareness\.force\.(.+)\.values$/;
 /** The `_cat/shards` columns es-scaler reads; nothing else is transferred. */
 const SHARD_COLUMNS = 'index,shard,prirep,state,node';
 /** How often an exclusion edit is re-applied when another writer's concurrent PUT undid it. */
@@ -57,29 +52,11 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
   const es = (cluster: string) => connections.elasticsearch(cluster);
 
   return {
-    /** The whole allocation picture, for `es-scaler plan` (not called by the workflows: its size grows with the shards). */
-    async readAllocationState(cluster: string): Promise<AllocationState> {
-      const client = es(cluster);
-      const [settings, nodes, shards, health] = await Promise.all([readSettings(client), readNodes(client), readShards(client), client.cluster.health()]);
-      return { nodes, shards, exclusions: effectiveExclusions(settings), awareness: awarenessOf(settings), health: health.status.toLowerCase() as ClusterHealth };
-    },
-
     /** The exclusions in force and the cluster's health: small, whatever the cluster's size. */
     async readExclusionsAndHealth(cluster: string): Promise<{ exclusions: Record<string, string[]>; health: ClusterHealth }> {
       const client = es(cluster);
       const [settings, health] = await Promise.all([readSettings(client), client.cluster.health()]);
       return { exclusions: effectiveExclusions(settings), health: health.status.toLowerCase() as ClusterHealth };
-    },
-
-    /** The zone pre-flight of one node, computed here so only its verdict enters workflow history. */
-    async preflightNode(cluster: string, node: string): Promise<PreflightResult & { exclusions: Record<string, string[]>; nodeIp?: string; nodeZone?: string }> {
-      const client = es(cluster);
-      const [settings, nodes, shards] = await Promise.all([readSettings(client), readNodes(client), readShards(client)]);
-      const exclusions = effectiveExclusions(settings);
-      const awareness = awarenessOf(settings);
-      const result = preflightDrain({ node, nodes, shards, awareness, excludedNodes: excludedNodeNames(nodes, exclusions) });
-      const found = nodes.find((n) => n.name === node);
-      return { ...result, exclusions, nodeIp: found?.ip, nodeZone: found?.attributes[awareness.attributes[0] ?? 'zone'] };
     },
 
     async addExclusion(cluster: string, entry: ExclusionEntry): Promise<ExclusionEdit> {
@@ -231,7 +208,16 @@ function flatStrings(settings: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
-async function readNodes(client: Client): Promise<(NodeView & { id: string })[]> {
+/** A node as `_nodes` describes it: what the exclusion and join steps read. */
+export interface NodeView {
+  id: string;
+  name: string;
+  ip: string;
+  attributes: Record<string, string>;
+  roles?: string[];
+}
+
+export async function readNodes(client: Client): Promise<NodeView[]> {
   const info = await client.nodes.info({ filter_path: 'nodes.*.name,nodes.*.ip,nodes.*.attributes,nodes.*.roles' });
   return Object.entries(info.nodes ?? {}).map(([id, node]) => ({
     id,
@@ -242,31 +228,7 @@ async function readNodes(client: Client): Promise<(NodeView & { id: string })[]>
   }));
 }
 
-async function readShards(client: Client): Promise<ShardCopy[]> {
-  return shardCopies((await client.cat.shards({ format: 'json', h: SHARD_COLUMNS })) as CatShard[]);
-}
-
-function awarenessOf(settings: ClusterSettings) {
-  const effective = { ...settings.persistent, ...settings.transient };
-  const forcedValues: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries(effective)) {
-    const match = FORCED_VALUES.exec(key);
-    if (match) forcedValues[match[1]!] = parseList(value);
-  }
-  return { attributes: parseList(effective[AWARENESS_ATTRIBUTES]), forcedValues };
-}
-
 /** `_cat/shards` prints a relocating copy's node as "source -> ip id target". */
 function holderOf(row: CatShard): string | undefined {
   return row.node ? row.node.split(' ')[0] : undefined;
-}
-
-function shardCopies(rows: CatShard[]): ShardCopy[] {
-  const copies = new Map<string, number>();
-  for (const row of rows) copies.set(`${row.index}/${row.shard}`, (copies.get(`${row.index}/${row.shard}`) ?? 0) + 1);
-  return rows.flatMap((row) => {
-    const node = holderOf(row);
-    if (!node || !row.index || row.shard === undefined) return [];
-    return [{ index: row.index, shard: Number(row.shard), primary: row.prirep === 'p', node, copies: copies.get(`${row.index}/${row.shard}`)! }];
-  });
 }

@@ -3,16 +3,21 @@
 // Only reads: nothing on the cluster or in Temporal changes.
 import type { Client } from '@temporalio/client';
 import { ClusterConnections } from '../activities/connections.js';
-import { createElasticsearchActivities } from '../activities/elasticsearch.js';
+import { readCapacityFacts } from '../activities/capacity.js';
 import { createKubernetesActivities } from '../activities/kubernetes.js';
 import type { Config } from '../config/schema.js';
-import { excludedNodeNames, predictDrainSequence, type DrainStop, type PredictedDrain } from '../domain/drain-sequence.js';
-import { formatEntry, isSweepable, listEntries, namedPod } from '../domain/exclusion-list.js';
+import { listSetting } from '../domain/capacity/facts.js';
+import type { PreflightPolicy } from '../domain/capacity/verdict.js';
+import { predictDrainSequence, type DrainStop, type PredictedDrain } from '../domain/drain-sequence.js';
+import { effectiveExclusions, formatEntry, isSweepable, listEntries, namedPod } from '../domain/exclusion-list.js';
 import type { ClusterHealth } from '../domain/health.js';
 import { InputError } from '../domain/input-error.js';
 import { podsToAdd, podsToRemove, replicasProblem, scaleDirection, type ScaleDirection } from '../domain/scale-plan.js';
 import { listStatefulSetPods } from './pods.js';
 import { clusterConfigOf, clusterWorkflowIdOf } from '../temporal/submit-target.js';
+
+const EXCLUDE = 'cluster.routing.allocation.exclude';
+const AWARENESS_ATTRIBUTES = 'cluster.routing.allocation.awareness.attributes';
 
 export interface PlannedExclusion {
   entry: string;
@@ -30,7 +35,7 @@ export interface ScalePlan {
   target: number;
   direction: ScaleDirection;
   health: ClusterHealth;
-  awarenessPolicy: 'refuse' | 'allow';
+  preflight: PreflightPolicy;
   stallAfterMs: number;
   awarenessAttributes: string[];
   podsToAdd: string[];
@@ -51,16 +56,15 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
   const connections = new ClusterConnections(config);
   try {
     const k8s = createKubernetesActivities(connections);
-    const es = createElasticsearchActivities(connections);
     const apiServer = clusterConfig.kubernetes.apiServer ?? 'the in-cluster or KUBECONFIG API server';
     const [current, pods, state, running] = await Promise.all([
       reading(`Kubernetes: StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, k8s.readReplicas(cluster)),
       reading(`Kubernetes: pods of StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, listStatefulSetPods(connections.kubernetes(cluster))),
-      reading(`Elasticsearch at ${clusterConfig.elasticsearch.url}`, es.readAllocationState(cluster)),
+      reading(`Elasticsearch at ${clusterConfig.elasticsearch.url}`, readCapacityFacts(connections.elasticsearch(cluster))),
       runningOperation(temporal, clusterWorkflowIdOf(config, cluster)),
     ]);
 
-    const exclusions = listEntries(state.exclusions).map((entry) => {
+    const exclusions = listEntries(effectiveExclusions(state.settings)).map((entry) => {
       const stale = running && 'workflowId' in running ? undefined : true;
       const pod = namedPod(statefulSet, entry);
       const podGone = pod !== undefined && !pods.some((p) => p.name === pod);
@@ -70,17 +74,18 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
     const remaining: Record<string, string[]> = {};
     for (const { entry, planned } of exclusions) if (!planned.swept) (remaining[entry.attribute] ??= []).push(entry.value);
 
+    // The operation sweeps before its first pre-flight: predict with the exclusions that stay.
+    const settings = { ...state.facts.settings };
+    for (const attribute of Object.keys(effectiveExclusions(state.settings))) settings[`${EXCLUDE}.${attribute}`] = (remaining[attribute] ?? []).join(',');
+
     const direction = scaleDirection(current, target);
     const sequence = predictDrainSequence({
       pods: direction === 'in' ? podsToRemove(statefulSet, current, target) : [],
-      nodes: state.nodes,
-      shards: state.shards,
-      awareness: state.awareness,
-      excludedNodes: excludedNodeNames(state.nodes, remaining),
-      awarenessPolicy: clusterConfig.awarenessPolicy,
+      facts: { ...state.facts, settings },
+      health: state.health,
+      policy: clusterConfig.preflight,
     });
-    const zoneOf = (pod: string) =>
-      pods.find((p) => p.name === pod)?.zone ?? state.nodes.find((n) => n.name === pod)?.attributes[state.awareness.attributes[0] ?? 'zone'];
+    const zoneOf = (drain: PredictedDrain) => pods.find((p) => p.name === drain.pod)?.zone ?? drain.preflight.zone;
 
     return {
       cluster,
@@ -89,12 +94,12 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
       current,
       target,
       direction,
-      health: state.health,
-      awarenessPolicy: clusterConfig.awarenessPolicy,
+      health: state.health.status,
+      preflight: clusterConfig.preflight,
       stallAfterMs: clusterConfig.stallAfter,
-      awarenessAttributes: state.awareness.attributes,
+      awarenessAttributes: listSetting(state.facts.settings[AWARENESS_ATTRIBUTES]),
       podsToAdd: direction === 'out' ? podsToAdd(statefulSet, current, target) : [],
-      drains: sequence.drains.map((drain) => ({ ...drain, zone: zoneOf(drain.pod) })),
+      drains: sequence.drains.map((drain) => ({ ...drain, zone: zoneOf(drain) })),
       ...(sequence.stop && { stop: sequence.stop }),
       exclusions: exclusions.map((e) => e.planned),
       running,

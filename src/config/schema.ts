@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { cronSpecProblem } from './cron.js';
 import { clusterWorkflowId } from '../domain/cluster-identity.js';
 import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
+import { defaultPreflightPolicy, preflightPolicySchema } from './preflight-policy.js';
 
 /** A duration within [min, max]: every accepted value must work (F9), so the range is checked here. */
 const duration = (fallback: string, bounds: { min: number; max: number }) =>
@@ -106,8 +107,16 @@ const clusterSchema = z
     minReplicas: replicaCount.min(1),
     maxReplicas: replicaCount.min(1),
     exclusionAttribute: z.enum(['_name', '_ip']).default('_name'),
-    /** refuse: a scale-in that would empty a zone fails at pre-flight; allow: warn and try. */
-    awarenessPolicy: z.enum(['refuse', 'allow']).default('refuse'),
+    /** What the pre-flight before each node's drain refuses, warns about or allows (README: "Pre-flight"). */
+    preflight: preflightPolicySchema,
+    /**
+     * Deprecated alias of preflight.awareness and preflight.zoneEmpties: refuse sets both to refuse, allow sets
+     * both to warn (the drain is tried, the finding shown). Kept so existing files keep their meaning.
+     */
+    awarenessPolicy: z
+      .enum(['refuse', 'allow'])
+      .optional()
+      .meta({ deprecated: true, description: 'Deprecated: use preflight.awareness and preflight.zoneEmpties (refuse sets both to refuse, allow to warn).' }),
     /** Remove unowned exclusions of this StatefulSet's pods at the start of an operation. */
     sweepStaleExclusions: z.boolean().default(false),
     pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
@@ -134,6 +143,13 @@ const clusterSchema = z
         message: 'expected "exclude" for engine "opensearch": OpenSearch has no node-shutdown API',
       });
     }
+    if (cluster.awarenessPolicy !== undefined && (['awareness', 'zoneEmpties'] as const).some((k) => cluster.preflight[k] !== defaultPreflightPolicy[k])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['awarenessPolicy'],
+        message: 'deprecated alias of preflight.awareness and preflight.zoneEmpties: set those, not both (remove awarenessPolicy)',
+      });
+    }
     if (cluster.minReplicas > cluster.maxReplicas) {
       ctx.addIssue({
         code: 'custom',
@@ -153,6 +169,11 @@ const clusterSchema = z
         ctx.addIssue({ code: 'custom', path: ['schedules', i, 'name'], message: `duplicate schedule name "${schedule.name}"` });
       }
     });
+  })
+  .transform(({ awarenessPolicy, ...cluster }) => {
+    if (awarenessPolicy === undefined) return cluster;
+    const meaning = awarenessPolicy === 'refuse' ? ('refuse' as const) : ('warn' as const);
+    return { ...cluster, preflight: { ...cluster.preflight, awareness: meaning, zoneEmpties: meaning } };
   });
 
 export const configSchema = z

@@ -33,7 +33,8 @@ export interface NarratorContext {
   /** Schedule id → the role it plays in the story ("night", "morning"). */
   roles: Record<string, string>;
   stallAfterText: string;
-  awarenessPolicy: string;
+  /** preflight.awareness of the demo cluster. */
+  preflightAwareness: string;
 }
 
 export class Narrator {
@@ -94,20 +95,20 @@ export class Narrator {
       this.output.line(`${name} started: ${change}, ${what} (asked by ${status.source}; workflow ${id})`);
     }
 
-    if (status.preflight && !memory.preflights.has(status.preflight.node)) {
-      memory.preflights.add(status.preflight.node);
+    if (status.preflight && !memory.preflights.has(status.preflight.pod)) {
+      memory.preflights.add(status.preflight.pod);
       const p = status.preflight;
       if (p.verdict === 'ok') {
-        this.output.line(`${name}: pre-flight ok for ${p.node}: ${p.summary}`);
+        this.output.line(`${name}: pre-flight ok for ${p.pod}: ${p.summary}`);
       } else {
         fact('preflight-warning');
-        const zones = p.emptiedZones.map((z) => (z.attribute === 'zone' ? `zone ${z.value}` : `${z.attribute}=${z.value}`));
-        const headline = zones.length > 0 ? `${p.node} is the last node in ${zones.join(', ')}` : `${p.node} cannot be drained cleanly`;
+        const emptied = p.findings.some((f) => f.check === 'zoneEmpties');
+        const headline = emptied && p.zone ? `${p.pod} is the last node in zone ${p.zone}` : `${p.pod} cannot be drained cleanly`;
         this.output.line(
           `${name}: ${this.output.style('warn', `PRE-FLIGHT WARNING: ${headline}`)}\n` +
             `  ${p.summary}\n` +
-            (this.context.awarenessPolicy === 'allow'
-              ? '  awarenessPolicy is "allow" in this demo, so es-scaler goes ahead to show the stall;\n' +
+            (this.context.preflightAwareness === 'warn'
+              ? '  preflight.awareness is "warn" in this demo, so es-scaler goes ahead to show the stall;\n' +
                 '  with the default, "refuse", the operation would stop here, before changing anything.'
               : ''),
         );

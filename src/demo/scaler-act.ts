@@ -72,7 +72,7 @@ export async function runScalerAct(ctx: {
   );
 
   const policy = config.clusters[DEMO_CLUSTER]!;
-  const narrator = new Narrator(output, { roles: SCHEDULE_ROLES, stallAfterText: formatDuration(policy.stallAfter), awarenessPolicy: policy.awarenessPolicy });
+  const narrator = new Narrator(output, { roles: SCHEDULE_ROLES, stallAfterText: formatDuration(policy.stallAfter), preflightAwareness: policy.preflight.awareness });
   const clusterWorkflowId = clusterWorkflowIdOf(config, DEMO_CLUSTER);
   const es = worker.connections.elasticsearch(DEMO_CLUSTER);
   const follower = new Follower({ client, es, clusterWorkflowId, everyMs: pace.watchEveryMs, signal }, (s) => narrator.observe(s));

@@ -98,7 +98,7 @@ export async function writeDemoConfig(temporal: DevServer, sandbox: Sandbox, sce
         elasticsearch: { url: sandbox.esUrl },
         minReplicas: NIGHT_REPLICAS,
         maxReplicas: 10,
-        awarenessPolicy: 'allow',
+        preflight: { awareness: 'warn' },
         pollInterval: pace.pollInterval,
         stallAfter: pace.stallAfter,
         schedules: [
@@ -110,7 +110,7 @@ export async function writeDemoConfig(temporal: DevServer, sandbox: Sandbox, sce
   };
   const header = [
     '# Written by `es-scaler demo` for the simulated incident cluster; valid while the demo runs.',
-    '# awarenessPolicy "allow" lets the night scale-in try the drain that cannot finish, to show the',
+    '# preflight.awareness "warn" lets the night scale-in try the drain that cannot finish, to show the',
     '# stall; the default, "refuse", stops it at the pre-flight. stallAfter is long so the morning',
     '# target arrives while the drain is stuck, as on the incident night.',
   ].join('\n');

@@ -5,6 +5,7 @@ import { EsException, esError, illegalArgument, indexNotFound } from './es-error
 import type { EsCluster, HealthCounts } from './es-cluster.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
 import { shutdownApi } from './node-shutdown.js';
+import { votingExclusionsApi } from './voting-exclusions.js';
 import type { Faults } from './faults.js';
 import { flag, Router, startApiServer, type ApiRequest, type ApiResponse, type ApiServer, type RecordedRequest } from './http.js';
 import { docsOf, isActive, isDataNode, ROLE_LETTERS, roleLetters, routingTableOrder, type EsNode, type IndexMeta, type ShardCopy } from './model.js';
@@ -29,7 +30,11 @@ export function startEsApi(opts: EsApiOptions): Promise<ApiServer> {
   const { cluster, timers } = opts;
   const api = new EsApi(cluster, timers);
   const shutdown = shutdownApi(cluster);
+  const voting = votingExclusionsApi(cluster);
   const router = new Router()
+    .on('POST', '/_cluster/voting_config_exclusions', (r) => voting.post(r))
+    .on('DELETE', '/_cluster/voting_config_exclusions', (r) => voting.delete(r))
+    .on('GET', '/_cluster/state/metadata', () => voting.state())
     .on('GET', '/_nodes/shutdown', (r) => shutdown.get(r))
     .on('GET', '/_nodes/:node/shutdown', (r) => shutdown.get(r))
     .on('PUT', '/_nodes/:node/shutdown', (r) => shutdown.put(r))

@@ -8,7 +8,7 @@ import { Faults, type RequestMatch } from './faults.js';
 import type { RecordedRequest } from './http.js';
 import { startK8sApi } from './k8s-api.js';
 import { EventStore } from './k8s-events.js';
-import { bytes, nodeDisk, parseScenario, podRoles, type Scenario } from './scenario.js';
+import { bytes, nodeDisk, otherNodesOf, parseScenario, podRoles, type Scenario } from './scenario.js';
 import type { NodeDisk } from './model.js';
 import { ClusterSettings, type FlatSettings } from './settings.js';
 import { podInfo, StatefulSet, type NodeRuntime, type PodInfo, type PodPhase } from './statefulset.js';
@@ -61,7 +61,7 @@ function simulatedNodes(cluster: EsCluster, roles: readonly string[], disk: Node
 
 /** The node sets outside the StatefulSet. They were there first, so a dedicated master is the elected one. */
 function addOtherNodes(cluster: EsCluster, s: Scenario): void {
-  s.otherNodes?.forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
+  otherNodesOf(s).forEach((n, i) => cluster.addNode(n.name, `10.43.${Math.floor(i / 200)}.${10 + (i % 200)}`, n.zone, n.roles, nodeDisk(n.disk ?? s.disk)));
 }
 
 /** The scenario's indices, every copy started on the nodes present now. */

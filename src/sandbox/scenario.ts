@@ -10,8 +10,8 @@ export interface Scenario {
   statefulSet: string; // e.g. 'es-data'; pods are `${statefulSet}-${ordinal}`
   zones: string[]; // zone of pod ordinal i; length = initial replicas
   newPodZones?: string[]; // zones handed out cyclically to pods created later (scale-out); default: cycle over distinct values of `zones`
-  roles?: string[]; // node.roles of the StatefulSet's pods; default: Elasticsearch's default roles (master, data, ingest, ...)
-  otherNodes?: OtherNode[]; // Elasticsearch nodes outside the StatefulSet: dedicated masters, other tiers, coordinating-only
+  roles?: string[]; // node.roles of the StatefulSet's pods; default: Elasticsearch's default roles without master (data, ingest, ...)
+  otherNodes?: OtherNode[]; // Elasticsearch nodes outside the StatefulSet: dedicated masters, other tiers, coordinating-only; default: see otherNodesOf
   indices: ScenarioIndex[];
   disk?: DiskSpec; // every node's data path; default 100gb, nothing but shards on it
   awareness?: { attributes: string[]; force?: Record<string, string[]> }; // cluster.routing.allocation.awareness.attributes / .force.<attr>.values
@@ -124,9 +124,21 @@ export function nodeDisk(spec: DiskSpec | undefined): NodeDisk {
   return { totalBytes: bytes(d.total), otherBytes: d.other === undefined ? 0 : bytes(d.other) };
 }
 
-/** node.roles of the StatefulSet's pods. */
+/**
+ * node.roles of the StatefulSet's pods. By default data nodes that are not master-eligible: production clusters
+ * (and ECK's examples) run masters as their own node set, and es-scaler refuses to remove master-eligible nodes
+ * unless configured.
+ */
 export function podRoles(s: Scenario): string[] {
-  return s.roles ?? DEFAULT_ROLES;
+  return s.roles ?? DEFAULT_ROLES.filter((r) => r !== 'master');
+}
+
+/** The nodes outside the StatefulSet: as given, plus three dedicated masters over the pods' zones when no node would be master-eligible otherwise. */
+export function otherNodesOf(s: Scenario): OtherNode[] {
+  const given = s.otherNodes ?? [];
+  if (podRoles(s).includes('master') || given.some((n) => n.roles.includes('master'))) return given;
+  const zones = [...new Set(s.zones)];
+  return [...given, ...dedicatedMasters([0, 1, 2].map((i) => zones[i % zones.length]!))];
 }
 
 /** Validates topology data (e.g. from a YAML/JSON file); the error names every offending field. */

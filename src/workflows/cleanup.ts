@@ -2,7 +2,7 @@
 // every way out (F3). An entry whose pod is on its way out (the StatefulSet was shrunk, or the pod is terminating) is
 // removed only once the pod and its node are gone: un-excluding a dying node would let
 // Elasticsearch move shards onto it (F7). Every entry is tried; what cannot be removed is reported.
-import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-hold.js';
+import { formatHold, isShutdownRecord } from '../domain/drain-hold.js';
 import { podOrdinal } from '../domain/scale-plan.js';
 import { calls, cleanups } from './activity-proxies.js';
 import { announce } from './announce.js';
@@ -18,7 +18,7 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
   const policy = await calls.loadClusterPolicy(cluster);
   for (const entry of owned) {
     try {
-      if (await podIsLeaving(cluster, policy.statefulSet, entry)) {
+      if (await podIsLeaving(cluster, policy.statefulSet, entry.pod)) {
         op.note(`cleanup: ${entry.pod} is being removed; its exclusion stays until the pod and its node are gone`);
         await waitUntilGone(policy, entry.pod, { podObjectOptional: true });
         op.podRemoved(entry.pod);
@@ -35,10 +35,10 @@ export async function releaseExclusions(op: OperationState, cluster: string): Pr
 }
 
 /** Whether the pod is on its way out. If Kubernetes cannot tell us (no permission), assume it is: waiting for its node to leave is the safe side. */
-async function podIsLeaving(cluster: string, statefulSet: string, entry: DrainHold): Promise<boolean> {
-  const ordinal = podOrdinal(statefulSet, entry.pod);
+export async function podIsLeaving(cluster: string, statefulSet: string, pod: string): Promise<boolean> {
+  const ordinal = podOrdinal(statefulSet, pod);
   if (ordinal === undefined) return false;
-  return cleanups.podFate(cluster, { name: entry.pod, ordinal }).then(
+  return cleanups.podFate(cluster, { name: pod, ordinal }).then(
     (fate) => fate.leaving,
     (err: unknown) => {
       if (isPermanent(err)) return true;

@@ -9,7 +9,7 @@ import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-ho
 import { formatEntry, type ExclusionEntry, type SettingsScope } from '../domain/exclusion-list.js';
 import type { OwnedShutdownRecord } from '../domain/node-shutdown.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
-import type { PreflightResult } from '../domain/zone-preflight.js';
+import type { CapacityVerdict } from '../domain/capacity/verdict.js';
 import { operationDetails } from './details.js';
 import type { OperationInput, OperationOutcome, OperationPhase, OperationResult, OperationStatus, StallReport, TargetRequest } from './types.js';
 
@@ -81,9 +81,23 @@ export class OperationState {
     setCurrentDetails(operationDetails(this.current, this.stallAfterMs));
   }
 
-  preflightDone(result: PreflightResult, nodeZone: string | undefined): void {
-    this.current.preflight = result;
+  preflightDone(verdict: CapacityVerdict, nodeZone: string | undefined): void {
+    this.current.preflight = verdict;
     this.current.nodeZone = nodeZone;
+    this.publish();
+  }
+
+  /** Owned from the decision on, before the call: a crash mid-call still clears it (F3, F4). */
+  ownVotingExclusion(pod: string): void {
+    this.current.votingExclusion = pod;
+  }
+
+  votingExclusionCleared(): void {
+    this.current.votingExclusion = undefined;
+  }
+
+  get votingExclusion(): string | undefined {
+    return this.current.votingExclusion;
   }
 
   drainObserved(poll: DrainPoll): void {
@@ -178,7 +192,7 @@ export class OperationState {
     return [...this.drained];
   }
 
-  finish(outcome: OperationOutcome, error?: string): OperationResult {
+  finish(outcome: OperationOutcome, error?: string, errorType?: string): OperationResult {
     this.enter('done');
     const result: OperationResult = {
       outcome,
@@ -188,6 +202,7 @@ export class OperationState {
       addedPods: this.current.addedPods,
       compensation: { exclusionsRemoved: this.released, ...(this.left.length > 0 && { exclusionsLeft: this.left }) },
       ...(error !== undefined && { error }),
+      ...(errorType !== undefined && { errorType }),
       ...(this.current.stall && { stall: this.current.stall }),
       ...(this.cancelledAt && { cancelledAt: this.cancelledAt }),
       ...(this.current.sweptExclusions.length > 0 && { swept: this.current.sweptExclusions }),

@@ -12,7 +12,7 @@ import {
 import { replicasProblem, scaleDirection } from '../domain/scale-plan.js';
 import { calls } from './activity-proxies.js';
 import { releaseExclusions } from './cleanup.js';
-import { describeFailure } from './failures.js';
+import { applicationFailureIn, describeFailure } from './failures.js';
 import { operationStatusQuery, supersedingSignal } from './messages.js';
 import { operationMetrics } from './metrics.js';
 import { OperationState } from './operation-state.js';
@@ -20,6 +20,7 @@ import { scaleIn } from './scale-in.js';
 import { scaleOut } from './scale-out.js';
 import { announce } from './announce.js';
 import { ScaleDirectionKey, ScaleOutcomeKey } from './search-attributes.js';
+import { releaseVotingExclusion } from './voting-exclusion.js';
 import { reviewStaleExclusions } from './stale-exclusions.js';
 import type { OperationInput, OperationResult } from './types.js';
 
@@ -52,9 +53,10 @@ export async function scaleOperation(input: OperationInput): Promise<OperationRe
   }
 
   await CancellationScope.nonCancellable(() => releaseExclusions(op, input.cluster));
+  await CancellationScope.nonCancellable(() => releaseVotingExclusion(op, input.cluster));
 
   const result =
-    failure === undefined ? op.finish('succeeded') : isCancellation(failure) ? op.finish('cancelled') : op.finish('failed', describeFailure(failure));
+    failure === undefined ? op.finish('succeeded') : isCancellation(failure) ? op.finish('cancelled') : op.finish('failed', describeFailure(failure), applicationFailureIn(failure)?.type ?? undefined);
   operationMetrics.completed(op.metricTags(), result.outcome, result.compensation.exclusionsRemoved.length > 0);
   if (result.compensation.exclusionsLeft) operationMetrics.exclusionsLeft(op.metricTags(), result.compensation.exclusionsLeft.length);
   operationMetrics.operationEnded(op.metricTags(), op.drainedNodes());

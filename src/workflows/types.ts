@@ -1,8 +1,7 @@
 // Types shared by the workflows, the activities and the client. Plain data only.
 import type { ExclusionAttribute } from '../domain/exclusion-list.js';
-import type { NodeView, PreflightResult, ShardCopy, AwarenessSettings } from '../domain/zone-preflight.js';
+import type { CapacityVerdict, PreflightPolicy } from '../domain/capacity/verdict.js';
 import type { ScaleDirection } from '../domain/scale-plan.js';
-import type { ClusterHealth } from '../domain/health.js';
 import type { DrainPoll } from '../domain/drain-safety.js';
 
 /** The guards and timings of one cluster, as the worker's config file states them. */
@@ -13,7 +12,8 @@ export interface ClusterPolicy {
   minReplicas: number;
   maxReplicas: number;
   exclusionAttribute: ExclusionAttribute;
-  awarenessPolicy: 'refuse' | 'allow';
+  /** Absent in policies loaded by workflows before pre-flight policies existed (their histories replay with it absent). */
+  preflight?: PreflightPolicy;
   sweepStaleExclusions: boolean;
   pollIntervalMs: number;
   stallAfterMs: number;
@@ -77,7 +77,10 @@ export interface OperationStatus {
   drain?: DrainPoll;
   /** The awareness value (zone) of the node being drained, from its pre-flight. */
   nodeZone?: string;
-  preflight?: PreflightResult;
+  /** The capacity pre-flight of the last node checked: verdict, findings and the numbers behind them. */
+  preflight?: CapacityVerdict;
+  /** A master-eligible node this operation excluded from the voting configuration and has not cleared yet. */
+  votingExclusion?: string;
   stall?: StallReport;
   /** Exclusion entries found at the start that no operation owns ("attr:value"). */
   staleExclusions: string[];
@@ -104,6 +107,8 @@ export interface OperationResult {
   addedPods: string[];
   compensation: { exclusionsRemoved: string[]; exclusionsLeft?: string[] };
   error?: string;
+  /** The type of the failure that ended it (PreflightRefused, DrainStalled, ...), when it failed with one. */
+  errorType?: string;
   stall?: StallReport;
   /** When the operation saw its cancellation (workflow time), if it was cancelled. */
   cancelledAt?: string;
@@ -136,16 +141,6 @@ export interface ClusterWorkflowInput {
   initialTarget?: TargetRequest;
   carried?: { nextSequence: number; desired?: TargetRequest; history: OperationRecord[]; rejected: ClusterStatus['rejected']; leftovers?: string[] };
 }
-
-/** A read of Elasticsearch's allocation state: who holds which shard, what is excluded. */
-export interface AllocationState {
-  nodes: NodeView[];
-  shards: ShardCopy[];
-  exclusions: Record<string, string[]>;
-  awareness: AwarenessSettings;
-  health: ClusterHealth;
-}
-
 
 export interface StuckShardExplanation {
   /** False when Elasticsearch says the shards can move (then it is just slow, not stuck). */

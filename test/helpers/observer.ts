@@ -46,6 +46,13 @@ export class Observer {
     return effectiveExclusions({ persistent: flat(s.persistent), transient: flat(s.transient) });
   }
 
+  /** Names of the nodes excluded from the voting configuration (GET _cluster/state/metadata). */
+  async votingExclusions(): Promise<string[]> {
+    const state = await this.es.cluster.state({ metric: 'metadata', filter_path: 'metadata.cluster_coordination.voting_config_exclusions' });
+    const coordination = (state as { metadata?: { cluster_coordination?: { voting_config_exclusions?: { node_name: string }[] } } }).metadata?.cluster_coordination;
+    return (coordination?.voting_config_exclusions ?? []).map((e) => e.node_name);
+  }
+
   async settings(): Promise<{ persistent: Record<string, unknown>; transient: Record<string, unknown> }> {
     const s = await this.es.cluster.getSettings({ flat_settings: true });
     return { persistent: s.persistent ?? {}, transient: s.transient ?? {} };

@@ -8,7 +8,7 @@
 // Needs a JDK each engine runs on and (once, to fetch it from Maven Central) Maven; an engine that cannot run
 // here is skipped LOUDLY, and the others still run.
 import assert from 'node:assert/strict';
-import type { Client } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import {
   availability,
   engineLabel,
@@ -21,17 +21,26 @@ import {
   type RealCluster,
 } from '../../src/sandbox/real-nodes/index.js';
 import type { Scenario } from '../../src/sandbox/scenario.js';
+import { startSimulatedElasticsearch } from '../../src/sandbox/index.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
 import { operationStatusQuery } from '../../src/workflows/messages.js';
 import { ClusterConnections } from '../../src/activities/connections.js';
 import { createNodeShutdownActivities } from '../../src/activities/node-shutdown.js';
+import { readCapacityFacts } from '../../src/activities/capacity.js';
+import { createVotingExclusionActivities } from '../../src/activities/voting-exclusions.js';
 import { createElasticsearchActivities } from '../../src/activities/elasticsearch.js';
+import { effectiveExclusions } from '../../src/domain/exclusion-list.js';
 import { defineConfig } from '../../src/config/load.js';
 import { eventually } from '../helpers/eventually.js';
 import { loud } from '../helpers/loud.js';
 import type { Harness } from '../helpers/harness.js';
 import { RealWorld } from '../helpers/real-world.js';
 import { World } from '../helpers/world.js';
+import { runCli } from '../helpers/cli.js';
+import { readScalePlan } from '../../src/client/plan.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ZONES = ['b', 'c', 'b', 'a']; // es-data-3 is the only node of zone a
 const POLL_MS = 500;
@@ -46,6 +55,20 @@ const topology: Scenario = {
   newPodZones: ['a'], // a pod re-created by scale-out comes back in zone a
   indices: [],
 };
+
+const WATERMARKS = ['low', 'high', 'flood_stage'] as const;
+const GB = 1024 ** 3;
+
+/** Watermarks in bytes that demand `freeGb` free on every node (flood stage far below, so no index turns read-only). */
+const demandFree = (freeGb: number): Record<string, string> => ({
+  'cluster.routing.allocation.disk.watermark.low': `${freeGb}gb`,
+  'cluster.routing.allocation.disk.watermark.high': `${freeGb}gb`,
+  'cluster.routing.allocation.disk.watermark.flood_stage': '1mb',
+});
+
+/** disk_threshold texts with the byte counts and percentages masked: the disks of the two clusters differ. */
+const diskTexts = (reasons: string[]): string[] =>
+  normalised(reasons.filter((r) => r.startsWith('[disk_threshold] ')).map((r) => r.replace(/=?[\d.]+(b|kb|mb|gb|tb|pb)\b/g, '*B').replace(/[\d.]+%/g, '*%')));
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -110,7 +133,7 @@ function assertIncident(run: IncidentRun, forced: boolean, engine: EngineSpec): 
   assert.equal(run.node, 'es-data-3');
   assert.equal(run.stall.node, 'es-data-3');
   assert.ok((run.shardsLeft ?? 0) > 0, 'es-data-3 still holds shards');
-  assert.equal(run.preflight, 'blocked', 'the pre-flight predicted it');
+  assert.equal(run.preflight, 'warning', 'the pre-flight predicted it (awareness warns under awarenessPolicy allow)');
   assert.deepEqual(run.exclusionsWhileStuck, { _name: 'es-data-3' });
   assert.ok(run.stall.reasons.some((r) => r.startsWith('[awareness] ')), reasons);
   if (engine.engine === 'opensearch') {
@@ -161,6 +184,8 @@ async function reset(cluster: RealCluster): Promise<void> {
     'cluster.routing.allocation.awareness.force.zone.values': null,
     'cluster.routing.allocation.exclude._name': null,
     'cluster.routing.allocation.exclude._ip': null,
+    ...Object.fromEntries(WATERMARKS.map((stage) => [`cluster.routing.allocation.disk.watermark.${stage}`, null])),
+    'cluster.routing.allocation.disk.threshold_enabled': null,
   };
   await cluster.es.cluster.putSettings({ persistent: cleared, transient: cleared });
   if (cluster.replicas() !== 4 || cluster.pods().length !== 4) await cluster.scaleTo(4);
@@ -280,6 +305,72 @@ function realTier(engine: EngineSpec): void {
       assert.equal((await c.es.count({ index })).count, docs);
     });
 
+    if (engine.id === 'elasticsearch-8') {
+      it('R4: a disk-watermark stall (watermarks in bytes above every node\'s free space): plan predicts it, the drain explains it with Elasticsearch\'s disk_threshold text, the sandbox words it the same', async () => {
+        const c = cluster!;
+        await c.es.indices.create({ index: 'r4', settings: { number_of_shards: 2, number_of_replicas: 1 } });
+        await c.es.cluster.health({ index: 'r4', wait_for_status: 'green', wait_for_no_relocating_shards: true, timeout: '60s' });
+        assert.ok((await c.shards()).some((s) => s.node === 'es-data-3'), 'es-data-3 holds a copy to move');
+        const stats = await c.es.nodes.stats({ metric: 'fs' });
+        const freeGb = Math.max(...Object.values(stats.nodes).map((n) => n.fs?.total?.available_in_bytes ?? 0)) / GB;
+        // the real nodes start with the disk decider off (runtime.ts); the cluster setting turns it back on
+        await c.es.cluster.putSettings({ persistent: { ...demandFree(Math.ceil(freeGb) + 100), 'cluster.routing.allocation.disk.threshold_enabled': true } });
+        const onNode3 = (await c.shards()).find((s) => s.node === 'es-data-3')!;
+        await eventually(
+          'Elasticsearch to see the disks above the watermark (its disk usage refreshes on its own schedule)',
+          async () => {
+            const explain = await c.es.cluster.allocationExplain({ index: onNode3.index, shard: onNode3.shard, primary: onNode3.prirep === 'p', current_node: 'es-data-3' });
+            return explain.can_remain_decisions?.some((d) => d.decider === 'disk_threshold' && d.decision === 'NO');
+          },
+          90_000,
+          1_000,
+        );
+
+        world = await RealWorld.start(c, { engine: engine.engine, preflight: { disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms` });
+        // plan, with the default disk policy: refused for disk, with the numbers
+        const cfg = world.config.clusters.real!;
+        const plan = await readScalePlan({ ...world.config, clusters: { real: { ...cfg, preflight: { ...cfg.preflight, disk: 'refuse' } } } }, 'real', 3, async () => world!.client);
+        assert.deepEqual(plan.stop && [plan.stop.pod, plan.stop.kind], ['es-data-3', 'refused']);
+        const verdict = plan.drains[0]!.preflight;
+        assert.deepEqual(verdict.findings.filter((f) => f.outcome === 'blocks').map((f) => f.check), ['disk']);
+        assert.ok(verdict.numbers.bytesToMove > 0);
+        assert.ok(Object.values(verdict.numbers.freeBelowWatermarkByZone).every((free) => free === 0), JSON.stringify(verdict.numbers));
+        // and through the CLI with this world's policy (disk: warn): it would start and stall, exit 5
+        const planRun = await runCli(['plan', 'real', '3', '--config', await world.writeConfigFileIn(await mkdtemp(join(tmpdir(), 'es-scaler-r4-')))]);
+        assert.equal(planRun.code, 5, planRun.stdout + planRun.stderr);
+        assert.match(planRun.stdout, /es-data-3\s+a\s+warning\s+proceeds\s+.*disk: \d+ cop(y|ies) \([^)]+\) cannot leave es-data-3/);
+        assert.match(planRun.stdout, /WOULD STALL at es-data-3/);
+
+        const real = await runIncident(world, {
+          exclusions: () => c.exclusions(),
+          replicas: () => c.replicas(),
+          nodeNames: async () => (await c.esNodes()).map((n) => n.name),
+          health: () => c.health(),
+        });
+        assert.equal(real.preflight, 'warning');
+        assert.deepEqual(real.outcomes, ['superseded', 'succeeded'], real.details.join('\n'));
+        const realDisk = real.stall.reasons.filter((r) => r.startsWith('[disk_threshold] '));
+        assert.ok(realDisk.length > 0, real.stall.reasons.join('\n'));
+        assert.match(realDisk.join('\n'), /the node is above the low watermark cluster setting \[cluster\.routing\.allocation\.disk\.watermark\.low=\d+gb\], having less than the minimum required \[\d+gb\] free space, actual free: \[[\d.]+gb\], actual used: \[[\d.]+%\]/);
+
+        // parity: the same on the simulated cluster (100gb disks), worded the same once the numbers are masked
+        simWorld = await World.start({
+          scenario: { ...topology, indices: [{ name: 'r4', primaries: 2, replicas: 1 }], settings: { persistent: demandFree(200) } },
+          cluster: { preflight: { disk: 'warn' }, pollInterval: `${POLL_MS}ms`, stallAfter: `${STALL_AFTER_MS}ms`, maxReplicas: 6 },
+        });
+        await simWorld.startWorker();
+        const sb = simWorld.sandbox;
+        const sim = await runIncident(simWorld, {
+          exclusions: async () => sb.exclusions(),
+          replicas: () => sb.replicas(),
+          nodeNames: async () => sb.esNodes().map((n) => n.name).filter((n) => n.startsWith('es-data-')),
+          health: async () => sb.health(),
+        });
+        assert.deepEqual(sim.outcomes, real.outcomes);
+        assert.deepEqual(diskTexts(sim.stall.reasons), diskTexts(real.stall.reasons), `real:\n${real.stall.reasons.join('\n')}\nsimulated:\n${sim.stall.reasons.join('\n')}`);
+      });
+    }
+
     for (const variant of ['awareness', 'forced'] as const) {
       const forced = variant === 'forced';
       it(`R2${forced ? ' (forced awareness a,b,c)' : ''}: the drain of the last node of zone a stalls with ${engineLabel(engine)}'s own reason; target 4 supersedes and cleans up`, async () => {
@@ -330,17 +421,20 @@ function realTier(engine: EngineSpec): void {
       return { connections, es, shutdown: createNodeShutdownActivities(connections, es) };
     }
 
-    it(`REST compatibility: the activities' client (@elastic/elasticsearch 8.19) reads the whole allocation state of ${engineLabel(engine)}`, async () => {
+    it(`REST compatibility: the activities' client (@elastic/elasticsearch 8.19) reads what the capacity pre-flight needs from ${engineLabel(engine)}`, async () => {
       const c = cluster!;
       await c.es.indices.create({ index: 'compat', settings: { number_of_shards: 2, number_of_replicas: 1 } });
       await c.es.cluster.health({ index: 'compat', wait_for_status: 'green', timeout: '60s' });
-      const { connections, es } = activitiesOn(c);
+      const { connections } = activitiesOn(c);
       try {
-        const state = await es.readAllocationState('real');
-        assert.deepEqual(state.nodes.map((n) => n.name).sort(), ['es-data-0', 'es-data-1', 'es-data-2', 'es-data-3']);
-        assert.equal(state.shards.filter((s) => s.index === 'compat').length, 4);
-        assert.equal(state.health, 'green');
-        assert.deepEqual(Object.values(state.exclusions).flat(), []);
+        const { facts, health, settings } = await readCapacityFacts(connections.elasticsearch('real'));
+        assert.deepEqual(facts.nodes.map((n) => n.name).sort(), ['es-data-0', 'es-data-1', 'es-data-2', 'es-data-3']);
+        assert.ok(facts.nodes.every((n) => n.totalBytes > 0 && n.availableBytes > 0), 'fs stats of every node');
+        assert.equal(facts.copies.filter((s) => s.index === 'compat').length, 4);
+        assert.ok(facts.copies.every((s) => s.bytes > 0), 'store sizes of every copy');
+        assert.equal(facts.indices.compat?.copies, 2);
+        assert.equal(health.status, 'green');
+        assert.deepEqual(Object.values(effectiveExclusions(settings)).flat(), []);
         // the server really is the matrix's version (for 9.x: the 8.19 client through REST compatibility)
         const versions = (await c.es.cat.nodes({ format: 'json', h: 'version' })) as { version: string }[];
         assert.deepEqual([...new Set(versions.map((n) => n.version))], [engine.version]);
@@ -382,6 +476,36 @@ function realTier(engine: EngineSpec): void {
     });
 
     if (engine.engine === 'elasticsearch') {
+      it(`voting configuration exclusions on ${engineLabel(engine)}: the activities add one and clear it; the cluster state shows it as the sandbox does`, async () => {
+        const c = cluster!;
+        const { connections } = activitiesOn(c);
+        const votingExclusions = async (es: Client) =>
+          ((await es.cluster.state({ metric: 'metadata' })) as { metadata: { cluster_coordination: { voting_config_exclusions: unknown[] } } }).metadata.cluster_coordination.voting_config_exclusions;
+        try {
+          const voting = createVotingExclusionActivities(connections);
+          // only ordinal 0 is master-eligible here: a data-only node gets no exclusion, a name of no node an "_absent_" id
+          await voting.addVotingExclusion('real', 'es-data-3');
+          assert.deepEqual(await votingExclusions(c.es), []);
+          await voting.addVotingExclusion('real', 'es-data-9');
+          assert.deepEqual(await votingExclusions(c.es), [{ node_id: '_absent_', node_name: 'es-data-9' }]);
+          await voting.clearVotingExclusions('real');
+          assert.deepEqual(await votingExclusions(c.es), []);
+        } finally {
+          await connections.close();
+        }
+        const sim = await startSimulatedElasticsearch({ ...topology, otherNodes: [{ name: 'es-master-0', zone: 'b', roles: ['master'] }, { name: 'es-hot-0', zone: 'b', roles: ['data'] }] });
+        const simClient = new Client({ node: sim.esUrl });
+        try {
+          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-hot-0' });
+          assert.deepEqual(await votingExclusions(simClient), []);
+          await simClient.cluster.postVotingConfigExclusions({ node_names: 'es-data-9' });
+          assert.deepEqual(await votingExclusions(simClient), [{ node_id: '_absent_', node_name: 'es-data-9' }]);
+        } finally {
+          await simClient.close();
+          await sim.close();
+        }
+      });
+
       it(`node-shutdown API on ${engineLabel(engine)}: present in this distribution, or said loudly that it is not`, async function () {
         const c = cluster!;
         const { connections, es, shutdown } = activitiesOn(c, { drainMethod: 'shutdown' });
@@ -432,7 +556,7 @@ function realTier(engine: EngineSpec): void {
         const sim = await runIncident(w, {
           exclusions: async () => sb.exclusions(),
           replicas: () => sb.replicas(),
-          nodeNames: async () => sb.esNodes().map((n) => n.name),
+          nodeNames: async () => sb.esNodes().map((n) => n.name).filter((n) => n.startsWith('es-data-')), // not the dedicated masters
           health: async () => sb.health(),
         });
         // the same outcome

@@ -16,12 +16,8 @@ const NOTE = 'replicas right before the shrink: ';
 /** N+1's change to scale-in: read the StatefulSet once more before each shrink and note it. */
 function nextVersionEdits(withPatch: boolean): CodeEdit[] {
   const readAndNote = `op.note('${NOTE}' + (await calls.readReplicas(policy.cluster)));`;
+  // scale-in.js imports patched() already (the voting exclusion step is behind one).
   return [
-    {
-      file: 'scale-in.js',
-      from: "import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';",
-      to: "import { ApplicationFailure, CancellationScope, patched } from '@temporalio/workflow';",
-    },
     {
       file: 'scale-in.js',
       from: "op.enter('shrinking', pod);",

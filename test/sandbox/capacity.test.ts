@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { capacityPreflight } from '../../src/activities/capacity.js';
+import type { Client } from '@elastic/elasticsearch';
+import { readCapacityFacts } from '../../src/activities/capacity.js';
 import { defaultPreflightPolicy } from '../../src/config/preflight-policy.js';
+import { capacityVerdict, type PreflightPolicy } from '../../src/domain/capacity/verdict.js';
 import { scenarios, type Scenario } from '../../src/sandbox/index.js';
 import { harnessPerTest, waitFor } from './helpers.js';
 
 const GB = 1024 ** 3;
+
+/** What the preflightNode activity computes, from the same reads. */
+async function capacityPreflight(client: Client, pod: string, policy: PreflightPolicy) {
+  const { facts, health } = await readCapacityFacts(client);
+  return capacityVerdict(facts, health, pod, policy);
+}
 
 // three 10gb nodes, one per zone, each holding two 1gb copies once balanced
 const small: Scenario = {
@@ -72,7 +80,7 @@ describe('capacity pre-flight activity (official client on the sandbox)', functi
   });
 
   it('a master-eligible node is refused unless the policy allows it', async () => {
-    const h = await start(scenarios['even-8']!); // default roles: every node is master-eligible
+    const h = await start({ ...scenarios['even-8']!, roles: ['data', 'master'] }); // every pod master-eligible
     const refused = await capacityPreflight(h.es, 'es-data-7', defaultPreflightPolicy);
     assert.equal(refused.verdict, 'blocked');
     assert.deepEqual(refused.findings.map((f) => f.check), ['masterEligible']);

@@ -49,8 +49,9 @@ describe('sandbox: Elasticsearch API', function () {
     assert.equal(((await h.es.cat.shards({ index: 'catalog', format: 'json' })) as unknown[]).length, 9);
 
     const nodes = (await h.es.cat.nodes({ format: 'json' })) as Record<string, string>[];
-    assert.equal(nodes.length, 7);
+    assert.equal(nodes.length, 10, 'seven data pods and three dedicated masters');
     assert.equal(nodes.filter((n) => n.master === '*').length, 1);
+    assert.match(nodes.find((n) => n.master === '*')!.name!, /^es-master-/);
     const text = await h.es.cat.nodes({ v: true, h: 'name,ip' });
     assert.match(String(text), /^name\s+ip\n/);
 

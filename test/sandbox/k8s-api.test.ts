@@ -60,7 +60,7 @@ describe('sandbox: Kubernetes API', function () {
     assert.ok(doomed.metadata?.deletionTimestamp, 'the pod is terminating');
     await waitFor('es-data-7 to be gone', async () => (await h.core.listNamespacedPod({ namespace: ns })).items.length === 7);
     const esNodes = (await h.es.cat.nodes({ format: 'json', h: 'name' })) as { name: string }[];
-    assert.deepEqual(esNodes.map((n) => n.name).sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => `${name}-${i}`));
+    assert.deepEqual(esNodes.map((n) => n.name).filter((n) => n.startsWith(`${name}-`)).sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => `${name}-${i}`));
     assert.equal((await h.apps.readNamespacedStatefulSet({ name, namespace: ns })).status?.replicas, 7);
   });
 
@@ -72,7 +72,7 @@ describe('sandbox: Kubernetes API', function () {
       h.sb.pods().filter((p) => p.ordinal >= 7).map((p) => [p.name, p.phase]),
       [['es-data-7', 'Pending']],
     );
-    await waitFor('9 ES nodes', () => h.sb.esNodes().length === 9);
+    await waitFor('9 ES data nodes', () => h.sb.esNodes().filter((n) => n.name.startsWith('es-data-')).length === 9);
     const attrs = (await h.es.cat.nodeattrs({ format: 'json' })) as { node: string; attr: string; value: string }[];
     const zoneOf = (node: string): string | undefined => attrs.find((a) => a.node === node && a.attr === 'zone')?.value;
     // new pods cycle over the scenario's distinct zones: 1b, 1c, 1a, ...

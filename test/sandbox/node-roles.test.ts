@@ -92,11 +92,18 @@ describe('sandbox: node roles', function () {
     assert.equal(h.sb.health(), 'green');
   });
 
-  it('keeps the default roles for scenarios that set none', async () => {
+  it('runs data pods beside three dedicated masters for scenarios that set no roles, as production clusters do', async () => {
     const h = await start(scenarios['even-8']!);
-    const rows = (await h.es.cat.nodes({ format: 'json', h: 'node.role' })) as { 'node.role': string }[];
-    assert.ok(rows.every((r) => r['node.role'] === 'cdfhilmrstw'));
-    assert.deepEqual(h.sb.esNodes()[0]?.roles, ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform']);
+    const rows = (await h.es.cat.nodes({ format: 'json', h: 'name,node.role' })) as { name: string; 'node.role': string }[];
+    const roleOf = new Map(rows.map((r) => [r.name, r['node.role']]));
+    assert.ok(rows.filter((r) => r.name.startsWith('es-data-')).every((r) => r['node.role'] === 'cdfhilrstw'), 'Elasticsearch\'s default roles but master');
+    assert.deepEqual(['es-master-0', 'es-master-1', 'es-master-2'].map((n) => roleOf.get(n)), ['m', 'm', 'm']);
+    assert.deepEqual(h.sb.esNodes().find((n) => n.name === 'es-data-0')?.roles, ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'ml', 'remote_cluster_client', 'transform']);
+  });
+
+  it('adds no masters when the pods are master-eligible or the scenario names its own', async () => {
+    const h = await start({ ...scenarios['even-8']!, roles: ['data', 'master'] });
+    assert.ok(!h.sb.esNodes().some((n) => n.name.startsWith('es-master-')));
   });
 
   it('rejects bad roles and node names, naming the field', () => {
@@ -105,5 +112,23 @@ describe('sandbox: node roles', function () {
     assert.throws(() => parseScenario({ ...base, roles: ['data', 'boss'] }), /roles\.1:/);
     assert.throws(() => parseScenario({ ...base, otherNodes: [{ name: 'es-data-3', zone: 'a', roles: ['master'] }] }), /otherNodes\.0\.name: "es-data-3" is a name of the StatefulSet's pods/);
     assert.throws(() => parseScenario({ ...base, otherNodes: [...dedicatedMasters(['a']), ...dedicatedMasters(['b'])] }), /otherNodes\.1\.name: duplicate node name "es-master-0"/);
+  });
+
+  it('voting configuration exclusions: added by name, shown in the cluster state metadata, cleared; bad requests refused as Elasticsearch does', async () => {
+    const h = await start(scenarios['incident-with-masters']!);
+    const excluded = async () => {
+      const state = (await h.es.cluster.state({ metric: 'metadata' })) as { metadata: { cluster_coordination: { voting_config_exclusions: { node_id: string; node_name: string }[]; last_committed_config: string[] } } };
+      return state.metadata.cluster_coordination;
+    };
+    assert.equal((await excluded()).last_committed_config.length, 3);
+    await h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-2,es-gone,es-data-0' });
+    const coordination = await excluded();
+    assert.deepEqual(coordination.voting_config_exclusions.map((e) => e.node_name), ['es-master-2', 'es-gone'], 'a data-only node gets none');
+    assert.equal(coordination.voting_config_exclusions[1]!.node_id, '_absent_', 'a name that is no master-eligible node');
+    assert.equal(coordination.last_committed_config.length, 2);
+    await assert.rejects(h.es.cluster.postVotingConfigExclusions({ node_names: 'es-master-1', node_ids: 'x' }), /One and only one of \[node_name\], \[node_names\] and \[node_ids\] has to be set/);
+    await assert.rejects(h.es.cluster.deleteVotingConfigExclusions(), /timed out waiting for removal of nodes/, 'es-master-2 is still in the cluster');
+    await h.es.cluster.deleteVotingConfigExclusions({ wait_for_removal: false });
+    assert.deepEqual((await excluded()).voting_config_exclusions, []);
   });
 });

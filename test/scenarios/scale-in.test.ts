@@ -46,14 +46,14 @@ describe('scale-in', function () {
     await assertAllShardsAssigned(world.sandbox);
   });
 
-  it('refuses at pre-flight, before excluding anything, when awarenessPolicy is refuse', async () => {
+  it('refuses at pre-flight, before excluding anything, when the deprecated awarenessPolicy is refuse', async () => {
     const world = await startWorld({ scenario: scenarios.incident!, cluster: { awarenessPolicy: 'refuse' } });
     await world.startWorker();
     await world.submit(6);
 
     const [record] = await world.finishedOperations(1);
     assert.equal(record!.outcome, 'failed');
-    assert.match(record!.detail, /pre-flight refused to drain es-data-6: es-data-6 is the last node with zone=eu-central-1a/);
+    assert.match(record!.detail, /pre-flight refused to drain es-data-6: awareness: .*\(preflight\.awareness is "refuse"\); zoneEmpties: es-data-6 is the last data node in zone eu-central-1a .*\(preflight\.zoneEmpties is "refuse"\)/);
     assert.equal(world.sandbox.replicas(), 7);
     assert.deepEqual(world.sandbox.exclusions(), {});
     assert.ok(!world.sandbox.requests.some((r) => r.api === 'es' && r.method === 'PUT'), 'no settings were written');

@@ -1,9 +1,26 @@
 // `es-scaler plan` is a dry run: through the real CLI process, against the sandbox, it reads and
 // predicts, and the cluster is exactly as before, with not one write request.
 import assert from 'node:assert/strict';
-import { scenarios } from '../../src/sandbox/scenario.js';
+import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
 import { runCli } from '../helpers/cli.js';
 import { worldPerTest, type World } from '../helpers/world.js';
+
+// Six 10gb nodes with two 1gb copies each; the high watermark in bytes keeps 7.5gb free: no room for a drain.
+const tightDisks: Scenario = {
+  namespace: 'search',
+  statefulSet: 'es-data',
+  zones: ['a', 'b', 'c', 'a', 'b', 'c'],
+  disk: { total: '10gb' },
+  indices: [{ name: 'logs', primaries: 6, replicas: 1, shardSize: '1gb' }],
+  awareness: { attributes: ['zone'] },
+  settings: {
+    persistent: {
+      'cluster.routing.allocation.disk.watermark.low': '7.5gb',
+      'cluster.routing.allocation.disk.watermark.high': '7.5gb',
+      'cluster.routing.allocation.disk.watermark.flood_stage': '1gb',
+    },
+  },
+};
 
 describe('plan', function () {
   const startWorld = worldPerTest();
@@ -29,9 +46,9 @@ describe('plan', function () {
     assert.match(result.stdout, /stale exclusions stay in force \(not swept\): _name:es-data-2/);
     const out = result.stdout;
     assert.match(out, /replicas: 8 now → 6 \(scale-in by 2\)/);
-    assert.match(out, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+DETAIL$/m);
-    assert.match(out, /^\s+es-data-7\s+eu-central-1b\s+ok\s+proceeds\s+es-data-7 can be drained/m);
-    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+ok\s+proceeds\s+es-data-6 can be drained/m);
+    assert.match(out, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+TO MOVE\s+FREE BELOW HIGH WATERMARK\s+FULLEST AFTER\s+DETAIL$/m);
+    assert.match(out, /^\s+es-data-7\s+eu-central-1b\s+ok\s+proceeds\s+[\d.]+mb \(2\)\s+eu-central-1a [\d.]+gb, eu-central-1b [\d.]+gb, eu-central-1c [\d.]+gb\s+es-data-\d [\d.]+%\s+es-data-7 can be drained: 2 copies \([\d.]+mb\) to move/m);
+    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+ok\s+proceeds\s+.*es-data-6 can be drained/m);
     assert.ok(out.indexOf('es-data-7 ') < out.indexOf('es-data-6 '), 'highest ordinal first');
     assert.match(out, /_name:es-data-9 \(stale: owned by no operation; swept at the start, sweepStaleExclusions is on\)/);
     assert.match(out, /_name:es-data-2 \(stale: owned by no operation\)$/m, 'an exclusion of a live pod is never swept');
@@ -52,22 +69,34 @@ describe('plan', function () {
     assert.equal(result.code, 5, 'exit 5: it would not reach the target');
     const out = result.stdout;
     assert.match(out, /replicas: 7 now → 5/);
-    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+es-data-6 is the last node with zone=eu-central-1a and holds \d+ shard copies that allocation awareness will not move/m);
+    assert.match(out, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+.*es-data-6 blocked: awareness: \d+ copies \([\d.]+mb\) cannot leave es-data-6: \[\w+\]\[\d\] awareness allows 1 of the 3 copies in zone eu-central-1[bc]/m);
     assert.match(out, /^\s+es-data-5\s+eu-central-1c\s+\S+\s+not reached/m);
-    assert.match(out, /verdict:\s+REFUSED at es-data-6: the pre-flight stops the operation before excluding es-data-6 \(awarenessPolicy "refuse"\)/);
+    assert.match(out, /verdict:\s+REFUSED at es-data-6: the pre-flight stops the operation before excluding es-data-6 \(preflight\.awareness "refuse"\)/);
     assert.equal(writes(world), 0);
     assert.equal(snapshot(world), before);
 
     const wide = await runCli(['plan', 'production', '5', '-o', 'wide', '--config', configFile]);
     assert.equal(wide.code, 5);
-    assert.match(wide.stdout, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+EMPTIES\s+BLOCKED COPIES\s+DETAIL$/m);
-    assert.match(wide.stdout, /^\s+es-data-6\s+eu-central-1a\s+blocked\s+REFUSED\s+zone=eu-central-1a\s+\d+\s+/m);
+    assert.match(wide.stdout, /^\s+POD\s+ZONE\s+PRE-FLIGHT\s+POLICY\s+TO MOVE\s+FREE BELOW HIGH WATERMARK\s+FULLEST AFTER\s+STUCK COPIES\s+DETAIL$/m);
+    assert.match(wide.stdout, /^ {4}zoneEmpties \(warns\): es-data-6 is the last data node in zone eu-central-1a/m);
+    assert.match(wide.stdout, /^ {4}after: es-data-\d \(eu-central-1[bc]\) [\d.]+mb of 100gb used \([\d.]+%\), the high watermark keeps 10gb free$/m);
 
     const json = await runCli(['plan', 'production', '6', '--json', '--config', configFile]);
     assert.equal(json.code, 5, json.stderr);
     const plan = JSON.parse(json.stdout) as { stop: { pod: string; kind: string }; drains: { pod: string; zone: string; preflight: { verdict: string } }[] };
     assert.deepEqual(plan.stop && { pod: plan.stop.pod, kind: plan.stop.kind }, { pod: 'es-data-6', kind: 'refused' });
     assert.deepEqual(plan.drains.map((d) => [d.pod, d.zone, d.preflight.verdict]), [['es-data-6', 'eu-central-1a', 'blocked']]);
+  });
+
+  it('disk: predicts the refusal with the numbers (bytes to move, free bytes per zone below the watermark, disk use after)', async () => {
+    const world = await startWorld({ scenario: tightDisks, cluster: { minReplicas: 3 } });
+    const result = await runCli(['plan', 'production', '5', '-o', 'wide', '--config', await world.writeConfigFile()]);
+    assert.equal(result.code, 5, 'exit 5: it would not reach the target');
+    const out = result.stdout;
+    assert.match(out, /^\s+es-data-5\s+c\s+blocked\s+REFUSED\s+2gb \(2\)\s+a 0b, b 0b, c 0b\s+es-data-\d 20%\s+2\s+es-data-5 blocked: disk: 2 copies \(2gb\) cannot leave es-data-5: \[logs\]\[\d\] es-data-\d would have 7gb free, below the 8gb the high watermark and margin keep; 2 copies \(2gb\) to move$/m);
+    assert.match(out, /verdict:\s+REFUSED at es-data-5: .*\(preflight\.disk "refuse"\)/);
+    assert.match(out, /^ {4}after: es-data-0 \(a\) 2gb of 10gb used \(20%\), the high watermark keeps 7\.5gb free$/m);
+    assert.equal(writes(world), 0);
   });
 
   it('names the running operation, whose exclusion is not called stale', async () => {

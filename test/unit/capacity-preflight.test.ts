@@ -125,8 +125,14 @@ describe('capacity pre-flight', function () {
       const v = capacityVerdict(facts(nodes, [], []), green, 'd0', defaultPreflightPolicy);
       assert.equal(v.verdict, 'blocked');
       assert.equal(v.findings[0]?.check, 'masterEligible');
-      const allowed = capacityVerdict(facts(nodes, [], []), green, 'd0', { ...defaultPreflightPolicy, masterEligible: 'allow' });
-      assert.equal(allowed.verdict, 'ok');
+      const last = capacityVerdict(facts(nodes, [], []), green, 'd0', { ...defaultPreflightPolicy, masterEligible: 'allow' });
+      assert.equal(last.verdict, 'blocked', 'the last master-eligible node is refused whatever the policy says');
+      assert.match(last.findings[0]!.message, /only 0 master-eligible node\(s\) would remain/);
+      assert.equal(last.findings[0]!.absolute, true);
+      const three = [...['a', 'b', 'c'].map((z, i) => node(`m${i}`, z, { roles: ['master', 'data'] }))];
+      const allowed = capacityVerdict(facts(three, [], []), green, 'm2', { ...defaultPreflightPolicy, masterEligible: 'allow', zoneEmpties: 'allow' });
+      assert.deepEqual([allowed.verdict, allowed.masterEligible], ['ok', true]);
+      assert.equal(capacityVerdict(facts(three, [], []), green, 'm2', { ...defaultPreflightPolicy, masterEligible: 'warn' }).verdict, 'warning');
     });
 
     it('an emptied zone only warns by default, and refuses when configured', () => {

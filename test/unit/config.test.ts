@@ -29,12 +29,32 @@ describe('config file', () => {
     assert.equal(cluster.pollInterval, 5_000);
     assert.equal(cluster.stallAfter, 15 * 60_000);
     assert.equal(cluster.exclusionAttribute, '_name');
-    assert.equal(cluster.awarenessPolicy, 'refuse');
+    assert.deepEqual(cluster.preflight, {
+      zoneEmpties: 'warn',
+      awareness: 'refuse',
+      health: 'refuse',
+      disk: 'refuse',
+      shardLimits: 'refuse',
+      masterEligible: 'refuse',
+      allocationFilters: 'refuse',
+      requiredHealth: 'green',
+      diskMarginPercent: 5,
+    });
     assert.equal(cluster.sweepStaleExclusions, false);
     assert.equal(config.temporal.taskQueue, 'es-scaler');
   });
 
+  it('reads the deprecated awarenessPolicy as preflight.awareness and preflight.zoneEmpties', () => {
+    const withAlias = (value: string) => parseConfigText(VALID.replace('minReplicas: 6', `minReplicas: 6\n    awarenessPolicy: ${value}`)).clusters.production!;
+    assert.deepEqual([withAlias('refuse').preflight.awareness, withAlias('refuse').preflight.zoneEmpties], ['refuse', 'refuse']);
+    assert.deepEqual([withAlias('allow').preflight.awareness, withAlias('allow').preflight.zoneEmpties], ['warn', 'warn']);
+    assert.equal('awarenessPolicy' in withAlias('allow'), false, 'only preflight carries the policy on');
+  });
+
   const cases: [string, (text: string) => string, RegExp][] = [
+    ['awarenessPolicy beside preflight.awareness', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    awarenessPolicy: allow\n    preflight: { awareness: warn }'), /^clusters\.production\.awarenessPolicy: deprecated alias of preflight\.awareness and preflight\.zoneEmpties: set those, not both/],
+    ['bad preflight policy', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    preflight: { disk: ignore }'), /^clusters\.production\.preflight\.disk: expected one of "refuse"\|"warn"\|"allow", found "ignore"$/],
+    ['unknown preflight check', (t) => t.replace('minReplicas: 6', 'minReplicas: 6\n    preflight: { memory: warn }'), /^clusters\.production\.preflight: unknown field "memory"$/],
     ['minReplicas not a number', (t) => t.replace('minReplicas: 6', 'minReplicas: six'), /^clusters\.production\.minReplicas: expected number, found "six"$/],
     ['non-integer maxReplicas', (t) => t.replace('maxReplicas: 12', 'maxReplicas: 7.5'), /^clusters\.production\.maxReplicas: expected int, found 7\.5$/],
     ['min above max', (t) => t.replace('minReplicas: 6', 'minReplicas: 13'), /^clusters\.production\.minReplicas: expected at most maxReplicas \(12\), found 13$/],

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../config/duration.js';
+import { formatByteSize } from '../../domain/capacity/byte-size.js';
 import { replicasArgument } from '../arguments.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -7,13 +8,15 @@ import type { ScalePlan } from '../plan.js';
 import { renderTable } from '../table.js';
 
 export const planHelp = `Dry run of \`scale\`: reads the cluster and prints what an operation to <replicas> would do, changing
-nothing. Shows the current replicas, the pods that would go (highest ordinal first) with the zone
-pre-flight verdict of each (every earlier pod counted as drained), the exclusions in force and which
-of them are stale, and where awarenessPolicy would refuse or a drain would stall.
+nothing. Shows the current replicas, the pods that would go (highest ordinal first) with the pre-flight
+verdict of each (ok, warning or blocked; every earlier pod counted as drained) and its numbers: bytes
+to move, free bytes per zone below the high watermark (and diskMarginPercent), the fullest receiving
+node after the drain; the exclusions in force and which of them are stale, and where the cluster's
+preflight policy would refuse or a drain would stall.
 
 Exit code, for scripts: 0 it would proceed cleanly (or there is nothing to do), 2 bad input,
 4 it would proceed with warnings (listed), 5 it would not reach the target (refused or stalls).
--o wide adds the zones each drain would empty and the shard copies it would block.`;
+-o wide adds every finding of each pod and the projected disk use of the receiving nodes.`;
 
 export async function planCommand(ctx: CliContext, cluster: string, replicasText: string, format: OutputFormat): Promise<number> {
   // Loaded when used: the Kubernetes and Elasticsearch clients slow every other command's start.
@@ -40,7 +43,8 @@ export function renderPlan(plan: ScalePlan, warnings: string[] = planWarnings(pl
   const lines = [
     `plan for ${plan.cluster} (StatefulSet ${plan.namespace}/${plan.statefulSet}): nothing is changed`,
     `  replicas: ${plan.current} now → ${plan.target} (${directionText(plan)})`,
-    `  health:   ${plan.health}; awareness attributes: ${plan.awarenessAttributes.join(', ') || 'none'}; awarenessPolicy: ${plan.awarenessPolicy}`,
+    `  health:   ${plan.health}; awareness attributes: ${plan.awarenessAttributes.join(', ') || 'none'}`,
+    `  policy:   ${policyText(plan.preflight)}`,
     `  running:  ${runningText(plan.running)}`,
   ];
   lines.push(`  exclusions in force:${plan.exclusions.length === 0 ? ' none' : ''}`);
@@ -50,22 +54,47 @@ export function renderPlan(plan: ScalePlan, warnings: string[] = planWarnings(pl
   }
   if (plan.podsToAdd.length > 0) lines.push(`  pods to add: ${plan.podsToAdd.join(', ')}`);
   if (plan.drains.length > 0) {
-    lines.push('  pods to remove, in order, with the zone pre-flight of each:');
+    lines.push('  pods to remove, in order, with the pre-flight of each:');
     const stopIndex = plan.stop ? plan.drains.findIndex((d) => d.pod === plan.stop!.pod) : -1;
-    const rows = plan.drains.map((drain, i) => [
-      drain.pod,
-      drain.zone ?? '?',
-      drain.preflight.verdict,
-      stopIndex >= 0 && i > stopIndex ? 'not reached' : drain.allowed ? 'proceeds' : 'REFUSED',
-      ...(wide ? [drain.preflight.emptiedZones.map((z) => `${z.attribute}=${z.value}`).join(', ') || '-', String(drain.preflight.blockedShards.length)] : []),
-      drain.preflight.summary,
-    ]);
-    const headers = ['POD', 'ZONE', 'PRE-FLIGHT', 'POLICY', ...(wide ? ['EMPTIES', 'BLOCKED COPIES'] : []), 'DETAIL'];
+    const rows = plan.drains.map((drain, i) => {
+      const n = drain.preflight.numbers;
+      const fullest = n.projected[0];
+      return [
+        drain.pod,
+        drain.zone ?? '?',
+        drain.preflight.verdict,
+        stopIndex >= 0 && i > stopIndex ? 'not reached' : drain.allowed ? 'proceeds' : 'REFUSED',
+        `${formatByteSize(n.bytesToMove)} (${n.copiesToMove})`,
+        Object.entries(n.freeBelowWatermarkByZone).map(([zone, free]) => `${zone} ${formatByteSize(free)}`).join(', ') || '-',
+        fullest ? `${fullest.node} ${fullest.usedPercent}%` : '-',
+        ...(wide ? [String(n.stuckCopies)] : []),
+        drain.preflight.summary,
+      ];
+    });
+    const headers = ['POD', 'ZONE', 'PRE-FLIGHT', 'POLICY', 'TO MOVE', 'FREE BELOW HIGH WATERMARK', 'FULLEST AFTER', ...(wide ? ['STUCK COPIES'] : []), 'DETAIL'];
     lines.push(indent(renderTable(headers, rows), '    '));
+    if (wide) for (const drain of plan.drains) lines.push(...wideLines(drain));
   }
   for (const warning of warnings) lines.push(`  warning:  ${warning}`);
   lines.push(`  verdict:  ${verdict(plan)}`);
   return lines.join('\n');
+}
+
+function policyText(p: ScalePlan['preflight']): string {
+  const checks = (['health', 'disk', 'awareness', 'zoneEmpties', 'shardLimits', 'allocationFilters', 'masterEligible'] as const).map((c) => `${c} ${p[c]}`);
+  return `${checks.join(', ')}; requiredHealth ${p.requiredHealth}, diskMarginPercent ${p.diskMarginPercent}`;
+}
+
+/** -o wide: every finding of a pod, and the receiving nodes' disk use after its drain. */
+function wideLines(drain: ScalePlan['drains'][number]): string[] {
+  const p = drain.preflight;
+  const lines = [`  ${drain.pod}:`];
+  for (const f of p.findings) lines.push(`    ${f.check} (${f.outcome}): ${f.message}`);
+  for (const n of p.numbers.projected) {
+    lines.push(`    after: ${n.node}${n.zone ? ` (${n.zone})` : ''} ${formatByteSize(n.usedBytes)} of ${formatByteSize(n.totalBytes)} used (${n.usedPercent}%), the high watermark keeps ${formatByteSize(n.highWatermarkFreeBytes)} free`);
+  }
+  if (p.numbers.receivingNodes > p.numbers.projected.length) lines.push(`    and ${p.numbers.receivingNodes - p.numbers.projected.length} more receiving nodes`);
+  return lines;
 }
 
 function directionText(plan: ScalePlan): string {
@@ -86,7 +115,9 @@ function verdict(plan: ScalePlan): string {
     const before = plan.drains.slice(0, plan.drains.findIndex((d) => d.pod === stop.pod)).map((d) => d.pod);
     const removed = before.length > 0 ? `${before.join(', ')} would be removed first; then ` : '';
     if (stop.kind === 'refused') {
-      return `REFUSED at ${stop.pod}: ${removed}the pre-flight stops the operation before excluding ${stop.pod} (awarenessPolicy "refuse")`;
+      const blocking = plan.drains.find((d) => d.pod === stop.pod)!.preflight.findings.filter((f) => f.outcome === 'blocks');
+      const why = blocking.map((f) => (f.absolute ? `${f.check}, whatever the policy` : `preflight.${f.check} "refuse"`)).join(', ');
+      return `REFUSED at ${stop.pod}: ${removed}the pre-flight stops the operation before excluding ${stop.pod} (${why})`;
     }
     return (
       `WOULD STALL at ${stop.pod}: ${removed}${stop.pod} is excluded and drained, the drain makes no progress and fails ` +

@@ -35,7 +35,8 @@ export function renderStatus(cluster: string, view: ClusterStatusView | null, wi
     const shards = op.shardsLeft !== undefined ? `, ${op.shardsLeft} shards left` : '';
     const migration = op.drain?.shutdown ? ` (node shutdown: shard migration ${op.drain.shutdown.status})` : '';
     lines.push(`  phase:    ${op.phase}${where}${shards}${migration}`);
-    if (op.preflight && op.preflight.verdict !== 'ok') lines.push(`  preflight: ${op.preflight.verdict}: ${op.preflight.summary}`);
+    if (op.preflight) lines.push(`  preflight: ${op.preflight.verdict}: ${op.preflight.summary}`);
+    if (op.votingExclusion) lines.push(`  voting exclusion: ${op.votingExclusion} (cleared once its pod is gone)`);
     if (op.stall) {
       lines.push(`  STALLED:  no progress on ${op.stall.node} since ${op.stall.since}; Elasticsearch says:`);
       for (const reason of op.stall.reasons) lines.push(`            ${reason}`);

@@ -38,6 +38,8 @@ export interface DrainPrediction {
   /** The receiving nodes after the drain, fullest first. */
   projected: NodeProjection[];
   stuck: StuckCopy[];
+  /** Where each copy that can leave goes in this play (the balancer may choose otherwise; the rules hold either way). */
+  moves: CopyFacts[];
 }
 
 export interface DrainOptions {
@@ -79,6 +81,7 @@ export function predictDrain(facts: ClusterFacts, drained: string, opts: DrainOp
   const leaving = facts.copies.filter((c) => c.node === drained).sort((a, b) => b.bytes - a.bytes || a.index.localeCompare(b.index) || a.shard - b.shard);
   const tiers = new Map<string, string | null | undefined>();
   const stuck: StuckCopy[] = [];
+  const moves: CopyFacts[] = [];
   for (const copy of leaving) {
     const index = facts.indices[copy.index] ?? { name: copy.index, shards: copy.shard + 1, copies: (holders.get(shardKey(copy)) ?? []).length, settings: {} };
     if (!tiers.has(index.name)) tiers.set(index.name, requiredTier(index, data));
@@ -105,6 +108,7 @@ export function predictDrain(facts: ClusterFacts, drained: string, opts: DrainOp
       stuck.push({ index: copy.index, shard: copy.shard, primary: copy.primary, bytes: copy.bytes, ...closest(candidates, copy) });
       continue;
     }
+    moves.push({ ...copy, node: target.name });
     free.set(target.name, free.get(target.name)! - copy.bytes);
     onNode.set(target.name, (onNode.get(target.name) ?? 0) + 1);
     ofIndex.set(`${target.name}/${index.name}`, (ofIndex.get(`${target.name}/${index.name}`) ?? 0) + 1);
@@ -132,7 +136,17 @@ export function predictDrain(facts: ClusterFacts, drained: string, opts: DrainOp
     freeBelowWatermarkByZone,
     projected,
     stuck,
+    moves,
   };
+}
+
+/** The cluster as the prediction leaves it: the node gone, its copies where the play put them (stuck ones lost). */
+export function factsAfterDrain(facts: ClusterFacts, drain: DrainPrediction): ClusterFacts {
+  const nodes = facts.nodes.filter((n) => n.name !== drain.node).map((n) => {
+    const moved = drain.moves.filter((m) => m.node === n.name).reduce((sum, m) => sum + m.bytes, 0);
+    return moved === 0 ? n : { ...n, availableBytes: n.availableBytes - moved };
+  });
+  return { ...facts, nodes, copies: [...facts.copies.filter((c) => c.node !== drain.node), ...drain.moves] };
 }
 
 /** The rule that holds a copy: the one refusal of the node closest to taking it, or "no other data node". */

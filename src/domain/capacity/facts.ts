@@ -39,8 +39,9 @@ export function isDataNode(node: Pick<NodeFacts, 'roles'>): boolean {
   return node.roles.some((r) => r === 'data' || r.startsWith('data_'));
 }
 
+/** Master-eligible: Elasticsearch's `master` role, OpenSearch's `cluster_manager`. */
 export function isMasterEligible(node: Pick<NodeFacts, 'roles'>): boolean {
-  return node.roles.includes('master');
+  return node.roles.includes('master') || node.roles.includes('cluster_manager');
 }
 
 /** Comma-separated setting values, trimmed, empties dropped. */

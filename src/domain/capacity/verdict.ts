@@ -21,14 +21,22 @@ export interface Finding {
   /** What the policy made of it. */
   outcome: 'blocks' | 'warns' | 'allowed';
   message: string;
+  /** Blocks whatever the policy says (the last master-eligible majority). */
+  absolute?: true;
 }
 
 export type Verdict = 'ok' | 'warning' | 'blocked';
 
 export interface CapacityVerdict {
   pod: string;
+  /** The pod's zone (node.attr.zone), when it has one. */
+  zone?: string;
   verdict: Verdict;
+  /** One line: the verdict, what blocks or warns, and the bytes to move. */
+  summary: string;
   findings: Finding[];
+  /** The node is master-eligible: its removal needs a voting configuration exclusion. */
+  masterEligible: boolean;
   numbers: {
     bytesToMove: number;
     copiesToMove: number;
@@ -54,9 +62,18 @@ interface Raw {
   message: string;
   /** The drain finishes anyway; something else is at risk later: never more than a warning. */
   advisory?: boolean;
+  /** Refused whatever the policy says (the last master-eligible majority). */
+  absolute?: boolean;
 }
 
-export function capacityVerdict(facts: ClusterFacts, health: HealthFacts, pod: string, policy: PreflightPolicy): CapacityVerdict {
+/** `drain` is the prediction of this pod's drain, when the caller already has it (plan plays several in a row). */
+export function capacityVerdict(
+  facts: ClusterFacts,
+  health: HealthFacts,
+  pod: string,
+  policy: PreflightPolicy,
+  drain: DrainPrediction = predictDrain(facts, pod, { marginPercent: policy.diskMarginPercent }),
+): CapacityVerdict {
   const raw: Raw[] = [];
   const h = checkHealth(health, policy.requiredHealth);
   if (!h.ok) {
@@ -70,9 +87,9 @@ export function capacityVerdict(facts: ClusterFacts, health: HealthFacts, pod: s
       message: master.losesQuorum
         ? `${pod} is master-eligible and only ${master.remaining} master-eligible node(s) would remain: the cluster may lose its master`
         : `${pod} is master-eligible: removing it needs a voting configuration exclusion`,
+      absolute: master.losesQuorum,
     });
   }
-  const drain = predictDrain(facts, pod, { marginPercent: policy.diskMarginPercent });
   const byReason = new Map<CheckName, typeof drain.stuck>();
   for (const s of drain.stuck) byReason.set(STUCK_CHECK[s.reason], [...(byReason.get(STUCK_CHECK[s.reason]) ?? []), s]);
   for (const [check, copies] of byReason) {
@@ -98,12 +115,17 @@ export function capacityVerdict(facts: ClusterFacts, health: HealthFacts, pod: s
     });
   }
 
-  const findings = raw.map((r): Finding => ({ check: r.check, message: r.message, outcome: outcomeOf(policy[r.check], r.advisory ?? false) }));
+  const findings = raw.map(
+    (r): Finding => ({ check: r.check, message: r.message, outcome: r.absolute ? 'blocks' : outcomeOf(policy[r.check], r.advisory ?? false), ...(r.absolute && { absolute: true as const }) }),
+  );
   const verdict: Verdict = findings.some((f) => f.outcome === 'blocks') ? 'blocked' : findings.some((f) => f.outcome === 'warns') ? 'warning' : 'ok';
   return {
     pod,
+    ...(zone !== undefined && { zone }),
     verdict,
+    summary: summarise(pod, verdict, findings, drain),
     findings,
+    masterEligible: master.masterEligible,
     numbers: {
       bytesToMove: drain.bytesToMove,
       copiesToMove: drain.copiesToMove,
@@ -114,6 +136,13 @@ export function capacityVerdict(facts: ClusterFacts, health: HealthFacts, pod: s
     },
     health: h,
   };
+}
+
+function summarise(pod: string, verdict: Verdict, findings: Finding[], drain: DrainPrediction): string {
+  const moves = `${drain.copiesToMove} cop${drain.copiesToMove === 1 ? 'y' : 'ies'} (${formatByteSize(drain.bytesToMove)}) to move`;
+  const shown = findings.filter((f) => f.outcome === (verdict === 'blocked' ? 'blocks' : 'warns'));
+  if (shown.length === 0) return `${pod} can be drained: ${moves}`;
+  return `${pod} ${verdict}: ${shown.map((f) => `${f.check}: ${f.message}`).join('; ')}; ${moves}`;
 }
 
 /** refuse blocks what cannot finish or risks data; a finding that cannot stop the drain (advisory) warns at most. */
