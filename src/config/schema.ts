@@ -153,6 +153,36 @@ const clusterSchema = z
     });
   });
 
+/**
+ * How much the worker process takes on at once (docs/design.md → Performance). The defaults serve
+ * 1,000 clusters scaling in the same minute from one worker: waiting activities (drain, pod, join
+ * and health watches) sleep between polls on their own task queue with their own, large budget,
+ * so they never hold a slot that a cleanup or a write needs.
+ */
+const WORKER_DEFAULTS = { workflowTaskSlots: 100, workflowTaskPollers: 10, activitySlots: 200, activityTaskPollers: 10, watchSlots: 2_000, stickyCacheSize: 2_500 };
+const workerTuning = z
+  .object({
+    /** Workflow tasks run at once. */
+    workflowTaskSlots: z.number().int().min(2).default(WORKER_DEFAULTS.workflowTaskSlots),
+    workflowTaskPollers: z.number().int().min(2).default(WORKER_DEFAULTS.workflowTaskPollers),
+    /** Reads and writes (pre-flight, exclude, resize, cleanup) run at once. */
+    activitySlots: z.number().int().min(1).default(WORKER_DEFAULTS.activitySlots),
+    activityTaskPollers: z.number().int().min(1).default(WORKER_DEFAULTS.activityTaskPollers),
+    /** Waiting activities at once: each is an HTTP poll now and then, asleep in between. */
+    watchSlots: z.number().int().min(1).default(WORKER_DEFAULTS.watchSlots),
+    /** Workflows kept in memory between their tasks (no replay of their history on the next one). */
+    stickyCacheSize: z.number().int().min(0).default(WORKER_DEFAULTS.stickyCacheSize),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if (w.workflowTaskPollers > w.workflowTaskSlots) {
+      ctx.addIssue({ code: 'custom', path: ['workflowTaskPollers'], message: `expected at most workflowTaskSlots (${w.workflowTaskSlots}), found ${w.workflowTaskPollers}` });
+    }
+    if (w.activityTaskPollers > w.activitySlots) {
+      ctx.addIssue({ code: 'custom', path: ['activityTaskPollers'], message: `expected at most activitySlots (${w.activitySlots}), found ${w.activityTaskPollers}` });
+    }
+  });
+
 export const configSchema = z
   .object({
     temporal: z
@@ -163,6 +193,7 @@ export const configSchema = z
       })
       .strict()
       .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'es-scaler' }),
+    worker: workerTuning.default(WORKER_DEFAULTS),
     clusters: z
       .record(k8sName, clusterSchema)
       .refine((clusters) => Object.keys(clusters).length > 0, { message: 'expected at least one cluster' })
@@ -189,6 +220,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClusterConfig = Config['clusters'][string];
 export type ScheduleConfig = ClusterConfig['schedules'][number];
+export type WorkerTuning = Config['worker'];
 
 /** IANA names as spelled in the database: Intl also accepts "europe/berlin", Temporal's schedules do not. */
 function isIanaTimezone(tz: string): boolean {
