@@ -44,8 +44,8 @@ export function summarised<A extends unknown[], R>(
  * On cancellation the workflow goes on at once (TRY_CANCEL, the default): the watch only reads.
  * They run on the watch task queue, whose worker has a budget of slots of its own.
  */
-export function watchers(pollIntervalMs: number) {
-  const oneCall = MAX_WATCH_MS + pollIntervalMs + 30_000;
+export function watchers(pollIntervalMs: number, longestCallMs = MAX_WATCH_MS) {
+  const oneCall = longestCallMs + pollIntervalMs + 30_000;
   return proxyActivities<Activities>({
     ...(patched(WATCH_QUEUE_PATCH) && { taskQueue: watchTaskQueue(workflowInfo().taskQueue) }),
     startToCloseTimeout: oneCall,

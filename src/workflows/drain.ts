@@ -13,7 +13,7 @@ import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
-import { watchSlice, within } from './waiting.js';
+import { LONGEST_DRAIN_WATCH_MS, watchSlice, within } from './waiting.js';
 
 /** How long past its own return time a drain poll may take before the stall clock stops waiting for it. */
 const POLL_GRACE_MS = 5_000;
@@ -21,24 +21,39 @@ const POLL_GRACE_MS = 5_000;
 /** `entry`: the exclusion this operation added for the node, re-added if another writer drops it mid-drain. */
 export async function drainNode(op: OperationState, policy: ClusterPolicy, node: string, entry?: OwnedExclusion): Promise<void> {
   op.enter('draining', node);
-  const { watchDrain } = watchers(policy.pollIntervalMs);
+  const { watchDrain } = watchers(policy.pollIntervalMs, LONGEST_DRAIN_WATCH_MS);
   const startedAt = Date.now();
   const progress = new DrainProgress(startedAt);
   let explainedThisStreak = false;
   let last: DrainPoll | undefined;
   let pollError: string | undefined;
+  let progressAt: number | undefined;
   for (;;) {
-    const returnAfterMs = watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
+    // After a first look the watch keeps control until there is something to decide (it keeps the
+    // stall clock and retries failing polls itself); before it, a watch that keeps failing is
+    // retried by Temporal, and the stall clock must not wait for it.
+    const returnAfterMs = last ? LONGEST_DRAIN_WATCH_MS : watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
     try {
-      // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
-      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
-        summarised(watchDrain, `drain ${node}`, { cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs }),
+      const watched = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
+        summarised(watchDrain, `drain ${node}`, {
+          cluster: policy.cluster,
+          node,
+          last,
+          entry,
+          pollIntervalMs: policy.pollIntervalMs,
+          returnAfterMs,
+          progressSince: progress.since,
+          stallAfterMs: policy.stallAfterMs,
+        }),
       );
-      pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
-      if (poll) last = poll;
+      const { lastProgressAt, pollError: watchError, ...poll } = watched ?? {};
+      pollError = watched ? watchError : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
+      if (watched && !watchError) last = poll as DrainPoll;
+      progressAt = lastProgressAt;
     } catch (err) {
       if (isCancellation(err) || isPermanent(err)) throw err;
       pollError = describeFailure(err);
+      progressAt = undefined;
     }
     if (pollError) op.note(`polling the drain of ${node} fails: ${pollError}`);
     if (last && !pollError && entry && last.entryInForce === false) {
@@ -48,7 +63,8 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
     if (last && !pollError) {
       op.drainObserved(last);
       // Work left: copies on the node plus copies to rebuild; progress is that number going down.
-      if (progress.observe({ shardsLeft: last.shardsLeft + last.unassigned, at: Date.now() })) {
+      // (the watch saw the copies move meanwhile: the stall clock runs from its last progress)
+      if (progress.observe({ shardsLeft: last.shardsLeft + last.unassigned, at: progressAt ?? Date.now() })) {
         explainedThisStreak = false;
         op.progressed();
       }
