@@ -1,6 +1,7 @@
 // Elasticsearch I/O: reading allocation state, editing exclusion lists, watching drains and joins.
 // Every function is idempotent and safe to retry.
 import type { Client } from '@elastic/elasticsearch';
+import { DrainProgress } from '../domain/drain-progress.js';
 import { drainVerdict, type DrainPoll } from '../domain/drain-safety.js';
 import {
   addEntryBody,
@@ -18,6 +19,7 @@ import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
 import { excludedNodeNames } from '../domain/drain-sequence.js';
 import { preflightDrain, type NodeView, type PreflightResult, type ShardCopy } from '../domain/zone-preflight.js';
 import { explainReasons, type AllocationExplanation } from './allocation-explain.js';
+import { permanentFailureOf } from './permanent-errors.js';
 import type { ClusterConnections } from './connections.js';
 import { watch } from './polling.js';
 import type { AllocationState, StuckShardExplanation } from '../workflows/types.js';
@@ -43,6 +45,21 @@ export interface WatchRequest {
   cluster: string;
   pollIntervalMs: number;
   returnAfterMs: number;
+}
+
+export interface DrainWatchRequest extends WatchRequest {
+  node: string;
+  last?: DrainPoll;
+  entry?: ExclusionEntry;
+  /** The workflow's stall clock: when the drain last progressed (epoch ms) and how long it may not. */
+  progressSince?: number;
+  stallAfterMs?: number;
+}
+
+/** The last good look at the drain, when it last progressed, and why polling fails if it does. */
+export interface DrainWatch extends DrainPoll {
+  lastProgressAt?: number;
+  pollError?: string;
 }
 
 /** What an exclusion edit did: whether it wrote, where the entry lives, and any concurrent writer it noticed. */
@@ -95,18 +112,43 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
     },
 
     /**
-     * Polls the drain of `node` until its verdict changes from `last` (or it is drained). Drained
-     * means the data is safe elsewhere (F7): the node is still in the cluster, holds no copy, and
-     * no copy anywhere is unassigned (one that may have been on it, the way ECK counts them).
+     * Polls the drain of `node` and reports back when the workflow has something to decide: the
+     * node is drained (the data is safe elsewhere, F7: the node is still in the cluster, holds no
+     * copy, and no copy anywhere is unassigned), the exclusion was dropped, the node left or came
+     * back, copies stopped moving (the workflow asks Elasticsearch why), or nothing progressed for
+     * `stallAfterMs` since `progressSince` (a stall). Copies moving off the node are progress, shown
+     * in the heartbeat, not reported: that keeps a drain's history the same size however long it
+     * takes (docs/design.md → Performance). A failing poll is retried here; it does not stop the
+     * stall clock, and a stall reports the failure.
      */
-    async watchDrain(request: WatchRequest & { node: string; last?: DrainPoll; entry?: ExclusionEntry }): Promise<DrainPoll> {
+    async watchDrain(request: DrainWatchRequest): Promise<DrainWatch> {
       const client = es(request.cluster);
-      return watch({
+      const progress = new DrainProgress(request.progressSince ?? Date.now());
+      if (request.last) progress.observe({ shardsLeft: workLeft(request.last), at: progress.since });
+      const stalled = () => request.stallAfterMs !== undefined && progress.isStalled(Date.now(), request.stallAfterMs);
+      let latest = request.last;
+      let pollError: string | undefined;
+      const observation = await watch({
         ...request,
         about: { node: request.node },
-        poll: () => readDrain(client, request.node, request.entry),
-        worthReporting: (poll) => poll.drained || poll.entryInForce === false || drainChanged(poll, request.last),
+        poll: async () => {
+          try {
+            latest = await readDrain(client, request.node, request.entry);
+            pollError = undefined;
+          } catch (err) {
+            // without an earlier look there is nothing to report yet: the activity is retried
+            if (!latest || permanentFailureOf(err, 'watchDrain')) throw err;
+            pollError = (err as Error).message;
+          }
+          return latest;
+        },
+        worthReporting: (poll) => {
+          if (pollError) return stalled();
+          progress.observe({ shardsLeft: workLeft(poll), at: Date.now() });
+          return poll.drained || poll.entryInForce === false || drainTurned(poll, request.last) || stalled();
+        },
       });
+      return { ...observation, lastProgressAt: progress.since, ...(pollError && { pollError }) };
     },
 
     /** The drain verdict now, in one read: the shrink's last check before it writes. */
@@ -195,27 +237,56 @@ async function editExclusions(
   }
 }
 
-/** One look at a drain; with `entry`, also whether that exclusion is still in force (another writer may have dropped it). */
+/** What a drain poll reads of the node's stats: nothing that grows with the cluster's shard count. */
+const DRAIN_NODE_STATS = 'nodes.*.name,nodes.*.indices.shard_stats.total_count,nodes.*.indices.recovery.current_as_source';
+
+interface DrainNodeStats {
+  nodes?: Record<string, { name?: string; indices?: { shard_stats?: { total_count?: number }; recovery?: { current_as_source?: number } } }>;
+}
+
+/**
+ * One look at a drain, in requests whose size does not grow with the cluster: the node's own stats
+ * (the copies it holds, a relocating one included, and the recoveries copying from it) and the
+ * cluster's unassigned count; with `entry`, also whether that exclusion is still in force (another
+ * writer may have dropped it). An engine without shard_stats (OpenSearch, Elasticsearch before
+ * 7.15) is read from `_cat/shards`, as before.
+ */
 async function readDrain(client: Client, node: string, entry?: ExclusionEntry): Promise<DrainPoll> {
-  const [rows, nodes, health, settings] = await Promise.all([
-    client.cat.shards({ format: 'json', h: SHARD_COLUMNS }) as Promise<CatShard[]>,
-    client.cat.nodes({ format: 'json', h: 'name' }) as Promise<{ name?: string }[]>,
-    client.cluster.health(),
+  const [stats, health, settings] = await Promise.all([
+    client.nodes.stats({ node_id: node, metric: 'indices', filter_path: DRAIN_NODE_STATS }) as Promise<DrainNodeStats>,
+    client.cluster.health({ filter_path: 'unassigned_shards' }),
     entry ? readSettings(client) : undefined,
   ]);
-  const onNode = rows.filter((row) => holderOf(row) === node);
-  const verdict = drainVerdict({
-    nodePresent: nodes.some((n) => n.name === node),
-    shardsLeft: onNode.length,
-    relocating: onNode.filter((row) => row.state === 'RELOCATING').length,
-    unassigned: health.unassigned_shards,
-  });
+  const found = Object.values(stats.nodes ?? {}).find((n) => n.name === node);
+  const held = found?.indices?.shard_stats?.total_count;
+  const verdict =
+    found && held === undefined
+      ? await readDrainFromShardTable(client, node, health.unassigned_shards)
+      : drainVerdict({ nodePresent: found !== undefined, shardsLeft: held ?? 0, relocating: found?.indices?.recovery?.current_as_source ?? 0, unassigned: health.unassigned_shards });
   if (!entry || !settings) return verdict;
   return { ...verdict, entryInForce: effectiveExclusions(settings)[entry.attribute]?.includes(entry.value) ?? false };
 }
 
-function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {
-  return !last || poll.shardsLeft !== last.shardsLeft || poll.unassigned !== last.unassigned || poll.nodePresent !== last.nodePresent;
+/** The node's copies counted from the whole shard table: for engines whose node stats lack shard_stats. */
+async function readDrainFromShardTable(client: Client, node: string, unassigned: number): Promise<DrainPoll> {
+  const rows = (await client.cat.shards({ format: 'json', h: SHARD_COLUMNS })) as CatShard[];
+  const onNode = rows.filter((row) => holderOf(row) === node);
+  return drainVerdict({ nodePresent: true, shardsLeft: onNode.length, relocating: onNode.filter((row) => row.state === 'RELOCATING').length, unassigned });
+}
+
+/** Copies on the node plus copies to rebuild: a drain progresses when this goes down. */
+export function workLeft(poll: DrainPoll): number {
+  return poll.shardsLeft + poll.unassigned;
+}
+
+/** Copies left that nothing moves: Elasticsearch may be refusing them (the workflow asks why). */
+function stuck(poll: DrainPoll): boolean {
+  return poll.relocating === 0 && workLeft(poll) > 0;
+}
+
+/** The first look, the node leaving or coming back, or copies that stopped moving. */
+function drainTurned(poll: DrainPoll, last: DrainPoll | undefined): boolean {
+  return !last || poll.nodePresent !== last.nodePresent || (stuck(poll) && !stuck(last));
 }
 
 /** `GET _cluster/settings`, flat, every value a string. */

@@ -149,7 +149,7 @@ function incomingRecoveries(view: AllocationView, nodeId: string): number {
 }
 
 /** Recoveries copying from `nodeId`: relocations away from it and replica recoveries from a primary on it. */
-function outgoingRecoveries(view: AllocationView, nodeId: string): number {
+export function outgoingRecoveries(view: AllocationView, nodeId: string): number {
   return [...view.initializingRoutings()]
     .filter((r) => (r.relocationTarget ? r.relocatingNodeId : r.copy.primary ? undefined : activePrimary(view, r.copy)?.nodeId) === nodeId)
     .length;
