@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { cronSpecProblem } from './cron.js';
 import { clusterWorkflowId } from '../domain/cluster-identity.js';
-import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
+import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, SCHEDULE_JITTER_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
 
 /** A duration within [min, max]: every accepted value must work (F9), so the range is checked here. */
 const duration = (fallback: string, bounds: { min: number; max: number }) =>
@@ -13,7 +13,7 @@ const duration = (fallback: string, bounds: { min: number; max: number }) =>
     .default(fallback)
     .transform((text, ctx) => {
       const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0) {
+      if (ms === undefined || ms < 0 || (ms === 0 && bounds.min > 0)) {
         ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "15m" or "1h", found "${text}"` });
         return z.NEVER;
       }
@@ -112,6 +112,8 @@ const clusterSchema = z
     pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
     stallAfter: duration('15m', STALL_AFTER_BOUNDS),
     schedules: z.array(scheduleSchema).default([]),
+    /** Every schedule run starts up to this much later, at random: 1,000 clusters do not start in the same second. */
+    scheduleJitter: duration('30s', SCHEDULE_JITTER_BOUNDS),
     engine: z.enum(ENGINES).default('elasticsearch'),
     /** exclude: allocation exclusion by node; shutdown: the node-shutdown API (Elasticsearch 7.15+), which ECK uses. */
     drainMethod: z.enum(['exclude', 'shutdown']).default('exclude'),
