@@ -12,6 +12,8 @@ export interface QueueHistories {
   eventsByType: Record<string, { executions: number; events: number }>;
   workflowTaskWaitsMs: number[];
   activityTaskWaitsMs: number[];
+  /** Events the scaleOperation workflows wrote for their nodes (nodeEvents), summed. */
+  nodeEvents: number;
 }
 
 const FETCH_CONCURRENCY = 20;
@@ -19,7 +21,7 @@ const FETCH_CONCURRENCY = 20;
 export async function readQueueHistories(client: Client, taskQueue: string): Promise<QueueHistories> {
   const executions: { workflowId: string; runId: string; type: string }[] = [];
   for await (const wf of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) executions.push({ workflowId: wf.workflowId, runId: wf.runId, type: wf.type });
-  const result: QueueHistories = { workflows: executions.length, events: 0, eventsByType: {}, workflowTaskWaitsMs: [], activityTaskWaitsMs: [] };
+  const result: QueueHistories = { workflows: executions.length, events: 0, eventsByType: {}, workflowTaskWaitsMs: [], activityTaskWaitsMs: [], nodeEvents: 0 };
   for (let next = 0; next < executions.length; next += FETCH_CONCURRENCY) {
     const batch = executions.slice(next, next + FETCH_CONCURRENCY);
     const histories = await Promise.all(batch.map((e) => client.workflow.getHandle(e.workflowId, e.runId).fetchHistory()));
@@ -30,6 +32,7 @@ export async function readQueueHistories(client: Client, taskQueue: string): Pro
       byType.events += events.length;
       result.events += events.length;
       collectWaits(events, result);
+      if (batch[i]!.type === 'scaleOperation') result.nodeEvents += nodeEvents(events);
     });
   }
   return result;
@@ -54,6 +57,20 @@ function collectWaits(events: HistoryEvent[], into: QueueHistories): void {
       if (from !== undefined) into.activityTaskWaitsMs.push(at - from);
     }
   }
+}
+
+/**
+ * The events an operation wrote for its nodes: from the first node's pre-flight to the workflow
+ * task after the last node's exclusion was removed. What comes before and after (loading the
+ * policy, reading the replicas, announcing, completing) is the operation's, whatever its size.
+ */
+export function nodeEvents(events: HistoryEvent[]): number {
+  const activity = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name;
+  const first = events.findIndex((e) => activity(e) === 'preflightNode');
+  const lastRemoval = events.map(activity).lastIndexOf('removeExclusion');
+  if (first < 0 || lastRemoval < 0) return 0;
+  const after = events.findIndex((e, i) => i > lastRemoval && Boolean(e.workflowTaskCompletedEventAttributes));
+  return (after < 0 ? events.length - 1 : after) - first + 1;
 }
 
 function timeOf(event: HistoryEvent): number {

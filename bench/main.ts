@@ -11,7 +11,7 @@ import { packageRoot } from '../src/util/paths.js';
 import { sharedTemporal, stopSharedTemporal } from '../test/helpers/temporal.js';
 import { machine, textTable, writeResults, type Table } from './report.js';
 import { burst, type BurstRow } from './scenarios/burst.js';
-import { esPoll, type EsPollRow } from './scenarios/es-poll.js';
+import { esPoll } from './scenarios/es-poll.js';
 import { historyPerNode, type HistoryRow } from './scenarios/history.js';
 import { naiveSupersede, supersede, type SupersedeRow } from './scenarios/supersede.js';
 import { Fleet, smallCluster } from './fleet.js';
@@ -79,9 +79,20 @@ const spawnSamples: number[] = [];
 const dist = (d: Distribution) => [ms(d.p50), ms(d.p90), ms(d.p99), ms(d.max)];
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+/** One measurement; a failure (a timeout under load) becomes its row's result instead of ending the bench. */
+async function attempt<T>(what: string, measure: () => Promise<T>): Promise<T | { failed: string }> {
+  try {
+    return await measure();
+  } catch (err) {
+    log(`${what} failed: ${(err as Error).message}`);
+    return { failed: (err as Error).message };
+  }
+}
+const failed = (row: object): row is { failed: string } => 'failed' in row;
+
 try {
   if (selected.includes('supersede')) {
-    const rows: (SupersedeRow & { naive: Distribution })[] = [];
+    const rows: ((SupersedeRow & { naive: Distribution }) | { pollInterval: string; waitingClusters: number; failed: string })[] = [];
     for (const poll of options.polls) {
       const fast = parseDuration(poll)! < 5_000;
       const waitingSizes = [0, fast ? Math.min(options.fleet, options.fleetFastPoll) : options.fleet];
@@ -89,33 +100,43 @@ try {
       const naive = await naiveSupersede(parseDuration(poll)!, options.runs);
       for (const waitingClusters of [...new Set(waitingSizes)]) {
         log(`supersede at poll ${poll}, ${waitingClusters} clusters waiting, ${options.runs} runs`);
-        const row = await supersede(temporal, { pollInterval: poll, waitingClusters, runs: options.runs });
-        spawnSamples.push(row.spawnToReadyMs);
-        rows.push({ ...row, naive });
+        const row = await attempt(`supersede at ${poll} with ${waitingClusters} waiting`, () => supersede(temporal, { pollInterval: poll, waitingClusters, runs: options.runs }));
+        if (failed(row)) rows.push({ pollInterval: poll, waitingClusters, failed: row.failed });
+        else {
+          spawnSamples.push(row.spawnToReadyMs);
+          rows.push({ ...row, naive });
+        }
       }
     }
     results.supersede = rows;
     tables.push({
       title: 'Supersede: morning target → the scale-in’s exclusion removed',
       columns: ['poll', 'clusters waiting', 'runs', 'p50', 'p90', 'p99', 'max', 'naive p50', 'naive p99', 'naive max'],
-      rows: rows.map((r) => [r.pollInterval, String(r.waitingClusters), String(r.esScaler.n), ...dist(r.esScaler), ms(r.naive.p50), ms(r.naive.p99), ms(r.naive.max)]),
+      rows: rows.map((r) =>
+        failed(r)
+          ? [r.pollInterval, String(r.waitingClusters), '–', `failed: ${r.failed}`, '', '', '', '', '', '']
+          : [r.pollInterval, String(r.waitingClusters), String(r.esScaler.n), ...dist(r.esScaler), ms(r.naive.p50), ms(r.naive.p99), ms(r.naive.max)],
+      ),
       notes: ['The naive loop polls the drain and reads the desired count only between polls (bench/naive-loop.ts); its runs go at once, each on its own cluster, with no fleet.'],
     });
   }
 
   if (selected.includes('burst')) {
-    const rows: BurstRow[] = [];
+    const rows: (BurstRow | { clusters: number; failed: string })[] = [];
     for (const clusters of options.bursts) {
       log(`burst of ${clusters} scale-ins`);
-      const row = await burst(temporal, { clusters, pollInterval: options.burstPoll });
-      spawnSamples.push(row.spawnToReadyMs);
-      rows.push(row);
+      const row = await attempt(`burst of ${clusters}`, () => burst(temporal, { clusters, pollInterval: options.burstPoll }));
+      if (failed(row)) rows.push({ clusters, failed: row.failed });
+      else {
+        spawnSamples.push(row.spawnToReadyMs);
+        rows.push(row);
+      }
     }
     results.burst = rows;
     tables.push({
       title: `Burst: N clusters scale in by one node in the same second (poll ${options.burstPoll})`,
-      columns: ['N', 'wf task wait p50', 'p99', 'activity wait p50', 'p99', 'wall', 'worker RSS peak', 'worker CPU', 'server CPU', 'events/node'],
-      rows: rows.map((r) => [
+      columns: ['N', 'wf task wait p50', 'p99', 'activity wait p50', 'p99', 'wall', 'worker RSS peak', 'worker CPU', 'server CPU', 'events/node', 'events/operation'],
+      rows: rows.map((r) => failed(r) ? [String(r.clusters), `failed: ${r.failed}`, '', '', '', '', '', '', '', '', ''] : [
         String(r.clusters),
         ms(r.workflowTaskWait.p50),
         ms(r.workflowTaskWait.p99),
@@ -126,33 +147,44 @@ try {
         `${r.workerCpuSeconds.toFixed(1)} s`,
         `${r.serverCpuSeconds.toFixed(1)} s`,
         r.eventsPerNode.toFixed(0),
+        r.eventsPerOperation.toFixed(0),
       ]),
     });
   }
 
   if (selected.includes('history')) {
-    const rows: HistoryRow[] = [];
+    const rows: (HistoryRow | { drainMinutes: number; compression: number; failed: string })[] = [];
     for (const [i, minutes] of options.drains.entries()) {
-      log(`history of a ${minutes}-minute drain (compressed ×${options.compression[i]})`);
-      rows.push(await historyPerNode(temporal, { drainMinutes: minutes, compression: options.compression[i]! }));
+      const compression = options.compression[i]!;
+      log(`history of a ${minutes}-minute drain (compressed ×${compression})`);
+      const row = await attempt(`history of a ${minutes}-minute drain`, () => historyPerNode(temporal, { drainMinutes: minutes, compression }));
+      rows.push(failed(row) ? { drainMinutes: minutes, compression, failed: row.failed } : row);
     }
     results.history = rows;
     tables.push({
       title: 'History events per node removed',
-      columns: ['drain', 'compressed', 'poll', 'stallAfter', 'bench time', 'events/node'],
-      rows: rows.map((r) => [`${r.drainMinutes} min`, `×${r.compression}`, r.pollInterval, r.stallAfter, ms(r.drainWallMs), String(r.eventsPerNode)]),
+      columns: ['drain', 'compressed', 'poll', 'stallAfter', 'bench time', 'events/node', 'operation events'],
+      rows: rows.map((r) =>
+        failed(r)
+          ? [`${r.drainMinutes} min`, `×${r.compression}`, `failed: ${r.failed}`, '', '', '', '']
+          : [`${r.drainMinutes} min`, `×${r.compression}`, r.pollInterval, r.stallAfter, ms(r.drainWallMs), String(r.eventsPerNode), String(r.operationEvents)],
+      ),
       notes: ['Compressed ×k: poll interval, stallAfter and relocation times divided by k (realistic ratios: poll 10 s, stallAfter 15 min at ×1).'],
     });
   }
 
   if (selected.includes('es-poll')) {
     log(`Elasticsearch cost of a drain poll on ${options.copies} shard copies`);
-    const row: EsPollRow = await esPoll(temporal, { copies: options.copies, polls: 10 });
+    const row = await attempt('es-poll', () => esPoll(temporal, { copies: options.copies, polls: 10 }));
     results.esPoll = row;
     tables.push({
       title: 'Elasticsearch load per poll of a draining node',
       columns: ['shard copies', 'nodes', 'sandbox build', 'requests/poll', 'bytes/poll', 'endpoints'],
-      rows: [[String(row.shardCopies), String(row.nodes), ms(row.sandboxBuildMs), row.requestsPerPoll.toFixed(1), String(Math.round(row.bytesPerPoll)), Object.entries(row.requests).map(([p, n]) => `${p} ×${n}`).join(', ')]],
+      rows: [
+        failed(row)
+          ? [String(options.copies), `failed: ${row.failed}`, '', '', '', '']
+          : [String(row.shardCopies), String(row.nodes), ms(row.sandboxBuildMs), row.requestsPerPoll.toFixed(1), String(Math.round(row.bytesPerPoll)), Object.entries(row.requests).map(([p, n]) => `${p} ×${n}`).join(', ')],
+      ],
     });
   }
 

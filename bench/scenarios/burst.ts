@@ -15,8 +15,9 @@ export interface BurstRow {
   workerRssPeakMiB: number;
   workerCpuSeconds: number;
   serverCpuSeconds: number;
-  /** scaleOperation history events per node removed (one node per cluster). */
+  /** Events written per node removed (one per cluster; histories.ts nodeEvents), and per operation. */
   eventsPerNode: number;
+  eventsPerOperation: number;
   spawnToReadyMs: number;
 }
 
@@ -49,7 +50,8 @@ export async function burst(
       workerRssPeakMiB: mib(peak),
       workerCpuSeconds: after.worker - before.worker,
       serverCpuSeconds: after.server - before.server,
-      eventsPerNode: operations ? operations.events / opts.clusters : Number.NaN,
+      eventsPerNode: histories.nodeEvents / opts.clusters,
+      eventsPerOperation: operations ? operations.events / operations.executions : Number.NaN,
       spawnToReadyMs: fleet.spawnToReadyMs,
     };
   } finally {

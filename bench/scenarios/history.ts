@@ -12,7 +12,9 @@ export interface HistoryRow {
   stallAfter: string;
   /** Real time the drain took in the bench. */
   drainWallMs: number;
+  /** Events written for the node (histories.ts nodeEvents), and by the whole operation. */
   eventsPerNode: number;
+  operationEvents: number;
 }
 
 const WAVES = 15;
@@ -49,7 +51,8 @@ export async function historyPerNode(temporal: FleetOptions['temporal'], opts: {
       pollInterval: `${pollMs}ms`,
       stallAfter: `${stallMs}ms`,
       drainWallMs,
-      eventsPerNode: histories.eventsByType.scaleOperation?.events ?? Number.NaN,
+      eventsPerNode: histories.nodeEvents,
+      operationEvents: histories.eventsByType.scaleOperation?.events ?? Number.NaN,
     };
   } finally {
     await fleet.close();
