@@ -32,6 +32,8 @@ const { values: flags } = parseArgs({
     compression: { type: 'string', default: '1,10' },
     copies: { type: 'string', default: '10000' },
     spawns: { type: 'string', default: '5' },
+    /** The config file's worker section for every scenario's worker, as JSON: '{"workflowTaskSlots":40}'. */
+    worker: { type: 'string', default: '{}' },
     out: { type: 'string', default: join(packageRoot, 'bench', 'results') },
     name: { type: 'string', default: 'fleet' },
   },
@@ -67,7 +69,9 @@ const options = {
   compression: numbers('compression', flags.compression),
   copies: numbers('copies', flags.copies)[0]!,
   spawns: numbers('spawns', flags.spawns)[0]!,
+  worker: flags.worker,
 };
+const extraConfig = { worker: JSON.parse(flags.worker) as Record<string, unknown> };
 if (options.compression.length !== options.drains.length) throw new Error('--compression: expected one factor per --drains entry');
 
 const env = machine();
@@ -100,7 +104,7 @@ try {
       const naive = await naiveSupersede(parseDuration(poll)!, options.runs);
       for (const waitingClusters of [...new Set(waitingSizes)]) {
         log(`supersede at poll ${poll}, ${waitingClusters} clusters waiting, ${options.runs} runs`);
-        const row = await attempt(`supersede at ${poll} with ${waitingClusters} waiting`, () => supersede(temporal, { pollInterval: poll, waitingClusters, runs: options.runs }));
+        const row = await attempt(`supersede at ${poll} with ${waitingClusters} waiting`, () => supersede(temporal, { pollInterval: poll, waitingClusters, runs: options.runs, extraConfig }));
         if (failed(row)) rows.push({ pollInterval: poll, waitingClusters, failed: row.failed });
         else {
           spawnSamples.push(row.spawnToReadyMs);
@@ -125,7 +129,7 @@ try {
     const rows: (BurstRow | { clusters: number; failed: string })[] = [];
     for (const clusters of options.bursts) {
       log(`burst of ${clusters} scale-ins`);
-      const row = await attempt(`burst of ${clusters}`, () => burst(temporal, { clusters, pollInterval: options.burstPoll }));
+      const row = await attempt(`burst of ${clusters}`, () => burst(temporal, { clusters, pollInterval: options.burstPoll, extraConfig }));
       if (failed(row)) rows.push({ clusters, failed: row.failed });
       else {
         spawnSamples.push(row.spawnToReadyMs);
@@ -157,7 +161,7 @@ try {
     for (const [i, minutes] of options.drains.entries()) {
       const compression = options.compression[i]!;
       log(`history of a ${minutes}-minute drain (compressed ×${compression})`);
-      const row = await attempt(`history of a ${minutes}-minute drain`, () => historyPerNode(temporal, { drainMinutes: minutes, compression }));
+      const row = await attempt(`history of a ${minutes}-minute drain`, () => historyPerNode(temporal, { drainMinutes: minutes, compression, extraConfig }));
       rows.push(failed(row) ? { drainMinutes: minutes, compression, failed: row.failed } : row);
     }
     results.history = rows;
@@ -175,7 +179,7 @@ try {
 
   if (selected.includes('es-poll')) {
     log(`Elasticsearch cost of a drain poll on ${options.copies} shard copies`);
-    const row = await attempt('es-poll', () => esPoll(temporal, { copies: options.copies, polls: 10 }));
+    const row = await attempt('es-poll', () => esPoll(temporal, { copies: options.copies, polls: 10, extraConfig }));
     results.esPoll = row;
     tables.push({
       title: 'Elasticsearch load per poll of a draining node',
@@ -190,7 +194,7 @@ try {
 
   if (selected.includes('spawn')) {
     for (let i = 0; i < options.spawns; i++) {
-      const fleet = await Fleet.start({ temporal, size: 1, scenario: smallCluster(), cluster: {} });
+      const fleet = await Fleet.start({ temporal, size: 1, scenario: smallCluster(), cluster: {}, extraConfig });
       spawnSamples.push(fleet.spawnToReadyMs);
       await fleet.close();
     }

@@ -161,7 +161,7 @@ const clusterSchema = z
  * and health watches) sleep between polls on their own task queue with their own, large budget,
  * so they never hold a slot that a cleanup or a write needs.
  */
-const WORKER_DEFAULTS = { workflowTaskSlots: 100, workflowTaskPollers: 10, activitySlots: 200, activityTaskPollers: 10, watchSlots: 2_000, stickyCacheSize: 2_500 };
+const WORKER_DEFAULTS = { workflowTaskSlots: 40, workflowTaskPollers: 10, activitySlots: 100, activityTaskPollers: 10, watchSlots: 2_000, stickyCacheSize: 2_500 };
 const workerTuning = z
   .object({
     /** Workflow tasks run at once. */
