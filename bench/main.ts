@@ -72,7 +72,8 @@ const options = {
   spawns: numbers('spawns', flags.spawns)[0]!,
   worker: flags.worker,
 };
-const extraConfig = { worker: JSON.parse(flags.worker) as Record<string, unknown> };
+// only when given: a build from before the worker section (a baseline run) refuses the field
+const extraConfig = flags.worker === '{}' ? {} : { worker: JSON.parse(flags.worker) as Record<string, unknown> };
 if (options.compression.length !== options.drains.length) throw new Error('--compression: expected one factor per --drains entry');
 
 const env = machine();
