@@ -17,6 +17,7 @@ import { healthAtLeast, type ClusterHealth } from '../domain/health.js';
 import { explainReasons, type AllocationExplanation } from './allocation-explain.js';
 import type { ClusterConnections } from './connections.js';
 import { watch } from './polling.js';
+import { watchDrainUntilDecision, type DrainWatch, type DrainWatchRequest, type WatchRequest } from './drain-watch.js';
 import type { StuckShardExplanation } from '../workflows/types.js';
 
 /** The `_cat/shards` columns es-scaler reads; nothing else is transferred. */
@@ -32,12 +33,6 @@ export interface CatShard {
   state?: string;
   node?: string | null;
   store?: string | null;
-}
-
-export interface WatchRequest {
-  cluster: string;
-  pollIntervalMs: number;
-  returnAfterMs: number;
 }
 
 /** What an exclusion edit did: whether it wrote, where the entry lives, and any concurrent writer it noticed. */
@@ -71,19 +66,10 @@ export function createElasticsearchActivities(connections: ClusterConnections) {
       });
     },
 
-    /**
-     * Polls the drain of `node` until its verdict changes from `last` (or it is drained). Drained
-     * means the data is safe elsewhere (F7): the node is still in the cluster, holds no copy, and
-     * no copy anywhere is unassigned (one that may have been on it, the way ECK counts them).
-     */
-    async watchDrain(request: WatchRequest & { node: string; last?: DrainPoll; entry?: ExclusionEntry }): Promise<DrainPoll> {
+    /** Watches the drain of `node` with the exclusion method (drain-watch.ts says when it reports back). */
+    async watchDrain(request: DrainWatchRequest): Promise<DrainWatch> {
       const client = es(request.cluster);
-      return watch({
-        ...request,
-        about: { node: request.node },
-        poll: () => readDrain(client, request.node, request.entry),
-        worthReporting: (poll) => poll.drained || poll.entryInForce === false || drainChanged(poll, request.last),
-      });
+      return watchDrainUntilDecision(request, () => readDrain(client, request.node, request.entry));
     },
 
     /** The drain verdict now, in one read: the shrink's last check before it writes. */
@@ -172,27 +158,41 @@ async function editExclusions(
   }
 }
 
-/** One look at a drain; with `entry`, also whether that exclusion is still in force (another writer may have dropped it). */
+/** What a drain poll reads of the node's stats: nothing that grows with the cluster's shard count. */
+const DRAIN_NODE_STATS = 'nodes.*.name,nodes.*.indices.shard_stats.total_count,nodes.*.indices.recovery.current_as_source';
+
+interface DrainNodeStats {
+  nodes?: Record<string, { name?: string; indices?: { shard_stats?: { total_count?: number }; recovery?: { current_as_source?: number } } }>;
+}
+
+/**
+ * One look at a drain, in requests whose size does not grow with the cluster: the node's own stats
+ * (the copies it holds, a relocating one included, and the recoveries copying from it) and the
+ * cluster's unassigned count; with `entry`, also whether that exclusion is still in force (another
+ * writer may have dropped it). An engine without shard_stats (OpenSearch, Elasticsearch before
+ * 7.15) is read from `_cat/shards`, as before.
+ */
 async function readDrain(client: Client, node: string, entry?: ExclusionEntry): Promise<DrainPoll> {
-  const [rows, nodes, health, settings] = await Promise.all([
-    client.cat.shards({ format: 'json', h: SHARD_COLUMNS }) as Promise<CatShard[]>,
-    client.cat.nodes({ format: 'json', h: 'name' }) as Promise<{ name?: string }[]>,
-    client.cluster.health(),
+  const [stats, health, settings] = await Promise.all([
+    client.nodes.stats({ node_id: node, metric: 'indices', filter_path: DRAIN_NODE_STATS }) as Promise<DrainNodeStats>,
+    client.cluster.health({ filter_path: 'unassigned_shards' }),
     entry ? readSettings(client) : undefined,
   ]);
-  const onNode = rows.filter((row) => holderOf(row) === node);
-  const verdict = drainVerdict({
-    nodePresent: nodes.some((n) => n.name === node),
-    shardsLeft: onNode.length,
-    relocating: onNode.filter((row) => row.state === 'RELOCATING').length,
-    unassigned: health.unassigned_shards,
-  });
+  const found = Object.values(stats.nodes ?? {}).find((n) => n.name === node);
+  const held = found?.indices?.shard_stats?.total_count;
+  const verdict =
+    found && held === undefined
+      ? await readDrainFromShardTable(client, node, health.unassigned_shards)
+      : drainVerdict({ nodePresent: found !== undefined, shardsLeft: held ?? 0, relocating: found?.indices?.recovery?.current_as_source ?? 0, unassigned: health.unassigned_shards });
   if (!entry || !settings) return verdict;
   return { ...verdict, entryInForce: effectiveExclusions(settings)[entry.attribute]?.includes(entry.value) ?? false };
 }
 
-export function drainChanged(poll: DrainPoll, last: DrainPoll | undefined): boolean {
-  return !last || poll.shardsLeft !== last.shardsLeft || poll.unassigned !== last.unassigned || poll.nodePresent !== last.nodePresent;
+/** The node's copies counted from the whole shard table: for engines whose node stats lack shard_stats. */
+async function readDrainFromShardTable(client: Client, node: string, unassigned: number): Promise<DrainPoll> {
+  const rows = (await client.cat.shards({ format: 'json', h: SHARD_COLUMNS })) as CatShard[];
+  const onNode = rows.filter((row) => holderOf(row) === node);
+  return drainVerdict({ nodePresent: true, shardsLeft: onNode.length, relocating: onNode.filter((row) => row.state === 'RELOCATING').length, unassigned });
 }
 
 /** `GET _cluster/settings`, flat, every value a string. */

@@ -10,8 +10,8 @@ import type { DrainPoll } from '../domain/drain-safety.js';
 import { engineOfRoot, nodeShutdownProblem, type RootInfo } from '../domain/engine.js';
 import { leftoverRecords, ownerOf, shutdownReason, type ShardMigrationStatus, type ShutdownRecord } from '../domain/node-shutdown.js';
 import type { ClusterConnections } from './connections.js';
-import { drainChanged, type createElasticsearchActivities, type WatchRequest } from './elasticsearch.js';
-import { watch } from './polling.js';
+import { watchDrainUntilDecision, type DrainWatch, type DrainWatchRequest } from './drain-watch.js';
+import type { createElasticsearchActivities } from './elasticsearch.js';
 import { withoutRootEndpoint } from './search-client.js';
 
 type Elasticsearch = Pick<ReturnType<typeof createElasticsearchActivities>, 'readDrain'>;
@@ -121,30 +121,26 @@ export function createNodeShutdownActivities(connections: ClusterConnections, el
     },
 
     /**
-     * Polls the shutdown drain of `node` until its verdict changes from `last` (or it is drained). The
-     * verdict is the exclusion drain's (node present, no copy on it, none unassigned: F7) and, on top,
-     * the record's shard migration COMPLETE. `entryInForce` is false when the node, as it is now (a
-     * restarted node may have a new id), has no `remove` record: the workflow puts one back.
+     * Watches the shutdown drain of `node` (drain-watch.ts says when it reports back; a change of the
+     * migration status is reported too). The verdict is the exclusion drain's (node present, no copy
+     * on it, none unassigned: F7) and, on top, the record's shard migration COMPLETE. `entryInForce`
+     * is false when the node, as it is now (a restarted node may have a new id), has no `remove`
+     * record: the workflow puts one back.
      */
-    async watchShutdownDrain(request: WatchRequest & { node: string; last?: DrainPoll }): Promise<DrainPoll> {
+    async watchShutdownDrain(request: DrainWatchRequest): Promise<DrainWatch> {
       const client = es(request.cluster);
-      return watch({
-        ...request,
-        about: { node: request.node },
-        poll: async () => {
-          const [drain, records, ids] = await Promise.all([elasticsearch.readDrain(request.cluster, request.node), statusOf(client), nodeIdsByName(client)]);
-          const nodeId = ids.get(request.node);
-          const record = records.find((r) => r.nodeId === nodeId && r.type === 'REMOVE');
-          return {
-            ...drain,
-            drained: drain.drained && record?.shardMigration.status === 'COMPLETE',
-            entryInForce: nodeId === undefined || record !== undefined,
-            ...(record && { shutdown: record.shardMigration }),
-          };
-        },
-        worthReporting: (poll) =>
-          poll.drained || poll.entryInForce === false || drainChanged(poll, request.last) || poll.shutdown?.status !== request.last?.shutdown?.status,
-      });
+      const read = async (): Promise<DrainPoll> => {
+        const [drain, records, ids] = await Promise.all([elasticsearch.readDrain(request.cluster, request.node), statusOf(client), nodeIdsByName(client)]);
+        const nodeId = ids.get(request.node);
+        const record = records.find((r) => r.nodeId === nodeId && r.type === 'REMOVE');
+        return {
+          ...drain,
+          drained: drain.drained && record?.shardMigration.status === 'COMPLETE',
+          entryInForce: nodeId === undefined || record !== undefined,
+          ...(record && { shutdown: record.shardMigration }),
+        };
+      };
+      return watchDrainUntilDecision(request, read, (poll, last) => poll.shutdown?.status !== last?.shutdown?.status);
     },
   };
 }

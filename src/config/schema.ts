@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { cronSpecProblem } from './cron.js';
 import { clusterWorkflowId } from '../domain/cluster-identity.js';
-import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
+import { MAX_REPLICAS, POLL_INTERVAL_BOUNDS, SCHEDULE_JITTER_BOUNDS, STALL_AFTER_BOUNDS } from './limits.js';
 import { defaultPreflightPolicy, preflightPolicySchema } from './preflight-policy.js';
 
 /** A duration within [min, max]: every accepted value must work (F9), so the range is checked here. */
@@ -14,7 +14,7 @@ const duration = (fallback: string, bounds: { min: number; max: number }) =>
     .default(fallback)
     .transform((text, ctx) => {
       const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0) {
+      if (ms === undefined || ms < 0 || (ms === 0 && bounds.min > 0)) {
         ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "15m" or "1h", found "${text}"` });
         return z.NEVER;
       }
@@ -122,6 +122,8 @@ const clusterSchema = z
     pollInterval: duration('10s', POLL_INTERVAL_BOUNDS),
     stallAfter: duration('15m', STALL_AFTER_BOUNDS),
     schedules: z.array(scheduleSchema).default([]),
+    /** Every schedule run starts up to this much later, at random: 1,000 clusters do not start in the same second. */
+    scheduleJitter: duration('30s', SCHEDULE_JITTER_BOUNDS),
     /** auto: detected from `GET /` (version.distribution "opensearch" is OpenSearch, anything else Elasticsearch). */
     engine: z.enum(['auto', ...ENGINES]).default('auto'),
     /** exclude: allocation exclusion by node; shutdown: the node-shutdown API (Elasticsearch 7.15+), which ECK uses. */
@@ -176,6 +178,36 @@ const clusterSchema = z
     return { ...cluster, preflight: { ...cluster.preflight, awareness: meaning, zoneEmpties: meaning } };
   });
 
+/**
+ * How much the worker process takes on at once (docs/design.md → Performance). The defaults serve
+ * 1,000 clusters scaling in the same minute from one worker: waiting activities (drain, pod, join
+ * and health watches) sleep between polls on their own task queue with their own, large budget,
+ * so they never hold a slot that a cleanup or a write needs.
+ */
+const WORKER_DEFAULTS = { workflowTaskSlots: 40, workflowTaskPollers: 10, activitySlots: 100, activityTaskPollers: 10, watchSlots: 2_000, stickyCacheSize: 2_500 };
+const workerTuning = z
+  .object({
+    /** Workflow tasks run at once. */
+    workflowTaskSlots: z.number().int().min(2).default(WORKER_DEFAULTS.workflowTaskSlots),
+    workflowTaskPollers: z.number().int().min(2).default(WORKER_DEFAULTS.workflowTaskPollers),
+    /** Reads and writes (pre-flight, exclude, resize, cleanup) run at once. */
+    activitySlots: z.number().int().min(1).default(WORKER_DEFAULTS.activitySlots),
+    activityTaskPollers: z.number().int().min(1).default(WORKER_DEFAULTS.activityTaskPollers),
+    /** Waiting activities at once: each is an HTTP poll now and then, asleep in between. */
+    watchSlots: z.number().int().min(1).default(WORKER_DEFAULTS.watchSlots),
+    /** Workflows kept in memory between their tasks (no replay of their history on the next one). */
+    stickyCacheSize: z.number().int().min(0).default(WORKER_DEFAULTS.stickyCacheSize),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if (w.workflowTaskPollers > w.workflowTaskSlots) {
+      ctx.addIssue({ code: 'custom', path: ['workflowTaskPollers'], message: `expected at most workflowTaskSlots (${w.workflowTaskSlots}), found ${w.workflowTaskPollers}` });
+    }
+    if (w.activityTaskPollers > w.activitySlots) {
+      ctx.addIssue({ code: 'custom', path: ['activityTaskPollers'], message: `expected at most activitySlots (${w.activitySlots}), found ${w.activityTaskPollers}` });
+    }
+  });
+
 export const configSchema = z
   .object({
     temporal: z
@@ -186,6 +218,7 @@ export const configSchema = z
       })
       .strict()
       .default({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'es-scaler' }),
+    worker: workerTuning.default(WORKER_DEFAULTS),
     clusters: z
       .record(k8sName, clusterSchema)
       .refine((clusters) => Object.keys(clusters).length > 0, { message: 'expected at least one cluster' })
@@ -212,6 +245,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClusterConfig = Config['clusters'][string];
 export type ScheduleConfig = ClusterConfig['schedules'][number];
+export type WorkerTuning = Config['worker'];
 
 /** IANA names as spelled in the database: Intl also accepts "europe/berlin", Temporal's schedules do not. */
 function isIanaTimezone(tz: string): boolean {

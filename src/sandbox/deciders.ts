@@ -2,7 +2,7 @@
 // (ReplicaAfterPrimaryActive, Filter, NodeShutdown (node-shutdown.ts), SameShard, DiskThreshold, Throttling, ShardsLimit,
 // Awareness, DataTier, ClusterRebalance, ConcurrentRebalance).
 import { diskCanAllocate, diskCanRemain, type DiskView } from './disk-threshold.js';
-import { describeRouting, isDataNode, routingsOf, type EsNode, type Routing, type ShardCopy } from './model.js';
+import { describeRouting, isDataNode, type EsNode, type Routing, type ShardCopy } from './model.js';
 import { buildFilters, describeFilters, matchesNode } from './node-filters.js';
 import { nodeShutdown } from './node-shutdown.js';
 import { tokens } from './patterns.js';
@@ -25,6 +25,9 @@ export interface AllocationView extends DiskView {
   indexSettings(index: string): Record<string, string>; // flat, without the "index." prefix
   copies(): readonly ShardCopy[];
   shardCount(nodeId: string, index?: string): number;
+  routingsOnNode(nodeId: string): readonly Routing[];
+  shardRoutings(index: string, shard: number): readonly Routing[];
+  initializingRoutings(): Iterable<Routing>;
 }
 
 const ALLOCATION = 'cluster.routing.allocation';
@@ -77,12 +80,8 @@ export function canRebalance(view: AllocationView): Decision[] {
   return [clusterRebalance(view), concurrentRebalance(view)];
 }
 
-function shardRoutings(view: AllocationView, index: string, shard: number): Routing[] {
-  return view.copies().filter((c) => c.index === index && c.shard === shard).flatMap(routingsOf);
-}
-
 function activePrimary(view: AllocationView, copy: ShardCopy): Routing | undefined {
-  return shardRoutings(view, copy.index, copy.shard).find((r) => r.copy.primary && r.state !== 'INITIALIZING');
+  return view.shardRoutings(copy.index, copy.shard).find((r) => r.copy.primary && r.state !== 'INITIALIZING');
 }
 
 function intSetting(view: AllocationView, keys: string[], fallback: number): number {
@@ -139,22 +138,19 @@ function indexGroups(settings: Record<string, string>, prefix: string): (kind: s
 }
 
 function sameShard(view: AllocationView, copy: ShardCopy, node: EsNode): Decision {
-  const here = shardRoutings(view, copy.index, copy.shard).find((r) => r.nodeId === node.id);
+  const here = view.shardRoutings(copy.index, copy.shard).find((r) => r.nodeId === node.id);
   if (!here) return decision('same_shard', 'YES', 'this node does not hold a copy of this shard');
   const what = here.copy === copy ? 'this shard is already allocated to this node' : 'a copy of this shard is already allocated to this node';
   return decision('same_shard', 'NO', `${what} [${describeRouting(here)}]`);
 }
 
 function incomingRecoveries(view: AllocationView, nodeId: string): number {
-  return view.copies().flatMap(routingsOf).filter((r) => r.state === 'INITIALIZING' && r.nodeId === nodeId).length;
+  return view.routingsOnNode(nodeId).filter((r) => r.state === 'INITIALIZING').length;
 }
 
 /** Recoveries copying from `nodeId`: relocations away from it and replica recoveries from a primary on it. */
-function outgoingRecoveries(view: AllocationView, nodeId: string): number {
-  return view
-    .copies()
-    .flatMap(routingsOf)
-    .filter((r) => r.state === 'INITIALIZING')
+export function outgoingRecoveries(view: AllocationView, nodeId: string): number {
+  return [...view.initializingRoutings()]
     .filter((r) => (r.relocationTarget ? r.relocatingNodeId : r.copy.primary ? undefined : activePrimary(view, r.copy)?.nodeId) === nodeId)
     .length;
 }
@@ -163,10 +159,7 @@ function throttling(view: AllocationView, copy: ShardCopy, node: EsNode): Decisi
   const name = 'throttling';
   if (copy.primary && copy.state === 'UNASSIGNED') {
     const limit = intSetting(view, [INITIAL_PRIMARIES_RECOVERIES], 4);
-    const recovering = view
-      .copies()
-      .flatMap(routingsOf)
-      .filter((r) => r.nodeId === node.id && r.state === 'INITIALIZING' && r.copy.primary && !r.relocationTarget).length;
+    const recovering = view.routingsOnNode(node.id).filter((r) => r.state === 'INITIALIZING' && r.copy.primary && !r.relocationTarget).length;
     return recovering >= limit
       ? decision(name, 'THROTTLE', `reached the limit of ongoing initial primary recoveries [${recovering}], cluster setting [${INITIAL_PRIMARIES_RECOVERIES}=${limit}]`)
       : decision(name, 'YES', `below primary recovery limit of [${limit}]`);
@@ -207,7 +200,7 @@ function awareness(view: AllocationView, copy: ShardCopy, node: EsNode, moveToNo
     return decision('awareness', 'YES', `allocation awareness is not enabled, set cluster setting [${AWARENESS_ATTRIBUTES}] to enable it`);
   }
   const shardCount = view.replicasOf(copy.index) + 1;
-  const routings = shardRoutings(view, copy.index, copy.shard);
+  const routings = view.shardRoutings(copy.index, copy.shard);
   for (const attr of attributes) {
     const value = node.attributes[attr];
     if (value === undefined) {

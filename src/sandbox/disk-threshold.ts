@@ -3,15 +3,15 @@
 // copies still arriving at their full expected size; canRemain subtracts copies already leaving.
 import { format1Decimals, formatByteSize } from '../domain/capacity/byte-size.js';
 import { freeBytesRequired, headroomDecides, threshold as watermarkThreshold, type Stage, type Threshold } from '../domain/capacity/watermarks.js';
-import { routingsOf, type EsNode, type ShardCopy } from './model.js';
+import type { EsNode, ShardCopy } from './model.js';
 import type { ClusterSettings } from './settings.js';
 
 const DISK = 'cluster.routing.allocation.disk';
 
 export interface DiskView {
   readonly settings: ClusterSettings;
-  copies(): readonly ShardCopy[];
   diskUsedBytes(nodeId: string): number;
+  relocatingInBytes(nodeId: string, subtractLeaving: boolean): number;
   shardBytes(copy: ShardCopy): number;
 }
 
@@ -40,12 +40,7 @@ interface Usage {
 }
 
 function usage(view: DiskView, node: EsNode, subtractLeaving: boolean): Usage {
-  let relocatingIn = 0;
-  for (const r of view.copies().flatMap(routingsOf)) {
-    if (r.nodeId !== node.id) continue;
-    if (r.state === 'INITIALIZING') relocatingIn += view.shardBytes(r.copy);
-    else if (subtractLeaving && r.state === 'RELOCATING') relocatingIn -= view.shardBytes(r.copy);
-  }
+  const relocatingIn = view.relocatingInBytes(node.id, subtractLeaving);
   const used = view.diskUsedBytes(node.id);
   return { total: node.disk.totalBytes, free: node.disk.totalBytes - used - relocatingIn, relocatingIn };
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { formatBytes, renderCat, type CatColumn, type Cell } from './cat.js';
 import { EsException, esError, illegalArgument, indexNotFound } from './es-errors.js';
 import type { EsCluster, HealthCounts } from './es-cluster.js';
+import { outgoingRecoveries } from './deciders.js';
 import { explainAllocation, type ExplainRequest } from './explain.js';
 import { shutdownApi } from './node-shutdown.js';
 import { votingExclusionsApi } from './voting-exclusions.js';
@@ -368,6 +369,19 @@ class EsApi {
     return this.perNode(resolveNodes(this.cluster, filter), nodeInfo);
   }
 
+  /**
+   * The parts of a node's `indices` stats a drain poll reads: shard_stats.total_count (every shard
+   * copy the node holds, one relocating away included) and the peer recoveries it serves as source
+   * (relocations away, replicas copying from its primaries) and as target.
+   */
+  private nodeIndicesStats(nodeId: string) {
+    const incoming = this.cluster.routingsOnNode(nodeId).filter((r) => r.state === 'INITIALIZING' && (r.relocationTarget || r.copy.recoverySource === 'peer'));
+    return {
+      shard_stats: { total_count: this.cluster.routingsOnNode(nodeId).length },
+      recovery: { current_as_source: outgoingRecoveries(this.cluster, nodeId), current_as_target: incoming.length, throttle_time_in_millis: 0 },
+    };
+  }
+
   /** _nodes/stats: the fs metric (what the disk decider reads) plus names, roles and attributes. */
   nodesStats(req: ApiRequest): ApiResponse {
     return this.perNode(resolveNodes(this.cluster, req.params.filter ?? '_all'), (n) => {
@@ -382,6 +396,7 @@ class EsApi {
         roles: [...n.roles],
         attributes: { ...n.attributes },
         fs: { timestamp: Date.now(), total, data: [{ path: '/usr/share/elasticsearch/data', mount: '/usr/share/elasticsearch/data (/dev/sda1)', type: 'ext4', ...total }] },
+        indices: this.nodeIndicesStats(n.id),
       };
     });
   }

@@ -1,7 +1,8 @@
 // State of the simulated Elasticsearch cluster (nodes, indices, shard copies) and its shard allocator.
 import { randomBytes } from 'node:crypto';
 import { canAllocate, canRebalance, canRemain, overall, type AllocationView } from './deciders.js';
-import { isActive, isDataNode, isMasterEligible, routingsOf, routingTableOrder, storeBytes, type EsNode, type IndexMeta, type NodeDisk, type ShardCopy, type UnassignedReason } from './model.js';
+import { isActive, isDataNode, isMasterEligible, routingTableOrder, storeBytes, type EsNode, type IndexMeta, type NodeDisk, type Routing, type ShardCopy, type UnassignedReason } from './model.js';
+import { RoutingIndex } from './routing-index.js';
 import type { ClusterSettings } from './settings.js';
 import type { Timers } from './timers.js';
 
@@ -54,6 +55,7 @@ export class EsCluster implements AllocationView {
   private lastTick = Date.now();
   private mutations = 0; // bumped by every change of nodes, indices or shard copies
   private settledAt = ''; // the state() after which an allocation pass changed nothing
+  private routingIndex?: RoutingIndex; // built on first use, kept current by update(), dropped when copies are removed
 
   constructor(
     readonly settings: ClusterSettings,
@@ -98,8 +100,29 @@ export class EsCluster implements AllocationView {
   diskUsedBytes(nodeId: string): number {
     const node = this.node(nodeId);
     if (!node) return 0;
-    const copies = this.shardCopies.filter((c) => c.nodeId === nodeId && isActive(c));
-    return node.disk.otherBytes + copies.reduce((sum, c) => sum + this.shardBytes(c), 0);
+    return node.disk.otherBytes + this.routings().heldBytes(nodeId);
+  }
+
+  /** Bytes of copies arriving at the node, less (with `subtractLeaving`) those leaving it. */
+  relocatingInBytes(nodeId: string, subtractLeaving: boolean): number {
+    const index = this.routings();
+    return index.arrivingBytes(nodeId) - (subtractLeaving ? index.leavingBytes(nodeId) : 0);
+  }
+
+  routingsOnNode(nodeId: string): readonly Routing[] {
+    return this.routings().onNode(nodeId);
+  }
+
+  shardRoutings(index: string, shard: number): readonly Routing[] {
+    return this.routings().ofShard(index, shard);
+  }
+
+  initializingRoutings(): Iterable<Routing> {
+    return this.routings().initializingRoutings();
+  }
+
+  private routings(): RoutingIndex {
+    return (this.routingIndex ??= new RoutingIndex(this.shardCopies, (c) => this.shardBytes(c)));
   }
 
   copies(): readonly ShardCopy[] {
@@ -205,6 +228,7 @@ export class EsCluster implements AllocationView {
   deleteIndex(name: string): void {
     this.indexMap.delete(name);
     this.shardCopies = this.shardCopies.filter((c) => c.index !== name);
+    this.routingIndex = undefined;
     this.mutations++;
   }
 
@@ -221,6 +245,7 @@ export class EsCluster implements AllocationView {
       const drop = new Set([...current].sort((a, b) => rank[a.state] - rank[b.state]).slice(0, Math.max(0, current.length - replicas)));
       this.shardCopies = this.shardCopies.filter((c) => !drop.has(c));
     }
+    this.routingIndex = undefined;
   }
 
   private unassignedCopy(index: string, shard: number, primary: boolean, reason: UnassignedReason): ShardCopy {
@@ -287,9 +312,7 @@ export class EsCluster implements AllocationView {
 
   /** Shards on the node, counting relocation targets where they are going and not where they leave. */
   shardCount(nodeId: string, index?: string): number {
-    return this.shardCopies
-      .flatMap(routingsOf)
-      .filter((r) => r.nodeId === nodeId && r.state !== 'RELOCATING' && (index === undefined || r.copy.index === index)).length;
+    return this.routings().shardCount(nodeId, index);
   }
 
   /** Lower is a better home for another shard of `index` (the balancer's weight function, sans averages). */
@@ -398,7 +421,9 @@ export class EsCluster implements AllocationView {
   }
 
   private update(c: ShardCopy, changes: Partial<ShardCopy>): void {
+    this.routingIndex?.remove(c);
     Object.assign(c, changes);
+    this.routingIndex?.add(c);
     this.mutations++;
   }
 

@@ -30,6 +30,8 @@ export interface ManagedSpec {
   workflowId: string;
   taskQueue: string;
   catchupWindowMs: number;
+  /** Each run starts up to this much later, at random, so a fleet's schedules do not all fire in the same second. */
+  jitterMs: number;
   /** The config file it comes from (config-digest.ts): a schedule follows its file as a whole. */
   configDigest: string;
 }
@@ -81,6 +83,7 @@ export function desiredSchedules(config: Config): DesiredSchedule[] {
             workflowId: scheduleWorkflowId(scheduleId),
             taskQueue: config.temporal.taskQueue,
             catchupWindowMs: CATCHUP_WINDOW_MS,
+            jitterMs: clusterConfig.scheduleJitter,
             configDigest: digest,
           },
         };
@@ -150,7 +153,7 @@ function scheduleBody(desired: DesiredSchedule, appliedBy: AppliedBy) {
   return {
     // The cron goes in as-is; its text rides along as the calendar's comment (after "#"), so the
     // spec read back from the server, where the cron is compiled into calendars, still names it.
-    spec: { cronExpressions: [`${spec.cron} #${spec.cron}`], timezone: spec.timezone },
+    spec: { cronExpressions: [`${spec.cron} #${spec.cron}`], timezone: spec.timezone, ...(spec.jitterMs > 0 && { jitter: spec.jitterMs }) },
     action: {
       type: 'startWorkflow' as const,
       workflowType: spec.workflowType,
@@ -184,6 +187,7 @@ export function observedSpec(description: Pick<ScheduleDescription, 'spec' | 'ac
     workflowId: action.workflowId,
     taskQueue: action.taskQueue,
     catchupWindowMs: policies.catchupWindow,
+    jitterMs: spec.jitter ?? 0,
     configDigest: actionMemo(description).configDigest,
   };
 }

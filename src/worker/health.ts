@@ -1,12 +1,12 @@
 // Liveness and readiness for Kubernetes probes. Live: the process serves HTTP and the worker has
 // not failed. Ready: the worker is connected to Temporal and polling its task queue.
 import { createServer, type Server } from 'node:http';
-import type { Worker } from '@temporalio/worker';
+import type { ScalerWorker } from './worker.js';
 
 export class WorkerHealth {
-  private worker?: Worker;
+  private worker?: Pick<ScalerWorker, 'getState'>;
 
-  attach(worker: Worker): void {
+  attach(worker: Pick<ScalerWorker, 'getState'>): void {
     this.worker = worker;
   }
 

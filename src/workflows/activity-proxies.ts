@@ -1,7 +1,11 @@
 // Timeouts and retry policies, declared once per activity group.
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { watchTaskQueue } from './task-queues.js';
 import { MAX_WATCH_MS } from './waiting.js';
+
+/** Watches scheduled on the watch task queue; a history recorded before it has them on the main queue. */
+export const WATCH_QUEUE_PATCH = 'watch-task-queue';
 
 const RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
@@ -38,10 +42,12 @@ export function summarised<A extends unknown[], R>(
  * two missed heartbeats and the watch moves to another worker. A watch that keeps failing gives
  * control back after a few attempts, so the caller's own clocks (the stall clock) keep running.
  * On cancellation the workflow goes on at once (TRY_CANCEL, the default): the watch only reads.
+ * They run on the watch task queue, whose worker has a budget of slots of its own.
  */
-export function watchers(pollIntervalMs: number) {
-  const oneCall = MAX_WATCH_MS + pollIntervalMs + 30_000;
+export function watchers(pollIntervalMs: number, longestCallMs = MAX_WATCH_MS) {
+  const oneCall = longestCallMs + pollIntervalMs + 30_000;
   return proxyActivities<Activities>({
+    ...(patched(WATCH_QUEUE_PATCH) && { taskQueue: watchTaskQueue(workflowInfo().taskQueue) }),
     startToCloseTimeout: oneCall,
     scheduleToCloseTimeout: 3 * oneCall,
     heartbeatTimeout: pollIntervalMs * 2 + 5_000,

@@ -12,8 +12,10 @@ import { formatHold, isShutdownRecord, type DrainHold } from '../domain/drain-ho
 import { formatEntry, type OwnedExclusion } from '../domain/exclusion-list.js';
 import { formatRecord, type OwnedShutdownRecord } from '../domain/node-shutdown.js';
 import { calls, summarised, writes, type cleanups, watchers } from './activity-proxies.js';
+import type { DrainWatch } from '../activities/drain-watch.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
+import { LONGEST_DRAIN_WATCH_MS } from './waiting.js';
 
 /** What the pre-flight found for the pod: its exclusion entry, and whether someone else's exclusion already holds it. */
 export interface PreflightFindings {
@@ -26,13 +28,15 @@ export interface DrainWatchRequest {
   hold: DrainHold | undefined;
   last: DrainPoll | undefined;
   returnAfterMs: number;
+  /** The stall clock, which the watch keeps while it has control: when the drain last progressed. */
+  progressSince: number;
 }
 
 export interface DrainMethod {
   /** Asks Elasticsearch to move every copy off `pod`; the hold, or undefined when one that is not ours already does. */
   hold(op: OperationState, policy: ClusterPolicy, pod: string, found: PreflightFindings): Promise<DrainHold | undefined>;
-  /** One drain watch (returns when the picture changes); `entryInForce: false` when the hold is gone. */
-  watch(policy: ClusterPolicy, request: DrainWatchRequest): Promise<DrainPoll>;
+  /** One drain watch (returns when the workflow has something to decide); `entryInForce: false` when the hold is gone. */
+  watch(policy: ClusterPolicy, request: DrainWatchRequest): Promise<DrainWatch>;
   /** A drain poll found the hold gone (another writer dropped the entry; the node came back under a new id): put it back. */
   restore(op: OperationState, policy: ClusterPolicy, pod: string, hold: DrainHold): Promise<DrainHold>;
 }
@@ -52,10 +56,10 @@ const exclusionDrain: DrainMethod = {
     return entry;
   },
 
-  watch(policy, { node, hold, last, returnAfterMs }) {
-    const { watchDrain } = watchers(policy.pollIntervalMs);
+  watch(policy, { hold, ...request }) {
+    const { watchDrain } = watchers(policy.pollIntervalMs, LONGEST_DRAIN_WATCH_MS);
     const entry = hold && !isShutdownRecord(hold) ? hold : undefined;
-    return summarised(watchDrain, `drain ${node}`, { cluster: policy.cluster, node, last, entry, pollIntervalMs: policy.pollIntervalMs, returnAfterMs });
+    return summarised(watchDrain, `drain ${request.node}`, { ...watchRequest(policy, request), ...(entry && { entry }) });
   },
 
   /** Elasticsearch has no compare-and-set on settings: put the entry back, keep the other writer's, report it. */
@@ -75,9 +79,9 @@ const shutdownDrain: DrainMethod = {
     return putRecord(op, policy, { nodeId, pod });
   },
 
-  watch(policy, { node, last, returnAfterMs }) {
-    const { watchShutdownDrain } = watchers(policy.pollIntervalMs);
-    return summarised(watchShutdownDrain, `drain ${node} (node shutdown)`, { cluster: policy.cluster, node, last, pollIntervalMs: policy.pollIntervalMs, returnAfterMs });
+  watch(policy, { hold: _hold, ...request }) {
+    const { watchShutdownDrain } = watchers(policy.pollIntervalMs, LONGEST_DRAIN_WATCH_MS);
+    return summarised(watchShutdownDrain, `drain ${request.node} (node shutdown)`, watchRequest(policy, request));
   },
 
   async restore(op, policy, pod, hold) {
@@ -88,6 +92,11 @@ const shutdownDrain: DrainMethod = {
     return again ?? hold;
   },
 };
+
+/** What every drain watch is asked, whatever the method. */
+function watchRequest(policy: ClusterPolicy, { node, last, returnAfterMs, progressSince }: Omit<DrainWatchRequest, 'hold'>) {
+  return { cluster: policy.cluster, node, ...(last && { last }), pollIntervalMs: policy.pollIntervalMs, returnAfterMs, progressSince, stallAfterMs: policy.stallAfterMs };
+}
 
 async function putRecord(op: OperationState, policy: ClusterPolicy, record: OwnedShutdownRecord): Promise<OwnedShutdownRecord | undefined> {
   op.own(record);

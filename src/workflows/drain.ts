@@ -14,7 +14,7 @@ import { describeFailure, isPermanent } from './failures.js';
 import { operationMetrics } from './metrics.js';
 import type { OperationState } from './operation-state.js';
 import type { ClusterPolicy } from './types.js';
-import { watchSlice, within } from './waiting.js';
+import { LONGEST_DRAIN_WATCH_MS, watchSlice, within } from './waiting.js';
 
 /** How long past its own return time a drain poll may take before the stall clock stops waiting for it. */
 const POLL_GRACE_MS = 5_000;
@@ -27,16 +27,24 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
   let explainedThisStreak = false;
   let last: DrainPoll | undefined;
   let pollError: string | undefined;
+  let progressAt: number | undefined;
   for (;;) {
-    const returnAfterMs = watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
+    // After a first look the watch keeps control until there is something to decide (it keeps the
+    // stall clock and retries failing polls itself); before it, a watch that keeps failing is
+    // retried by Temporal, and the stall clock must not wait for it.
+    const returnAfterMs = last ? LONGEST_DRAIN_WATCH_MS : watchSlice(progress.remainingBeforeStall(Date.now(), policy.stallAfterMs), policy.pollIntervalMs);
     try {
-      // A watch that keeps failing is retried by Temporal; the stall clock must not wait for it.
-      const poll = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () => method.watch(policy, { node, hold, last, returnAfterMs }));
-      pollError = poll ? undefined : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
-      if (poll) last = poll;
+      const watched = await within(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS, () =>
+        method.watch(policy, { node, hold, last, returnAfterMs, progressSince: progress.since }),
+      );
+      const { lastProgressAt, pollError: watchError, ...poll } = watched ?? {};
+      pollError = watched ? watchError : `no answer for ${formatDuration(returnAfterMs + policy.pollIntervalMs + POLL_GRACE_MS)}`;
+      if (watched && !watchError) last = poll as DrainPoll;
+      progressAt = lastProgressAt;
     } catch (err) {
       if (isCancellation(err) || isPermanent(err)) throw err;
       pollError = describeFailure(err);
+      progressAt = undefined;
     }
     if (pollError) op.note(`polling the drain of ${node} fails: ${pollError}`);
     if (last && !pollError && hold && last.entryInForce === false) {
@@ -46,7 +54,8 @@ export async function drainNode(op: OperationState, policy: ClusterPolicy, node:
     if (last && !pollError) {
       op.drainObserved(last);
       // Work left: copies on the node plus copies to rebuild; progress is that number going down.
-      if (progress.observe({ shardsLeft: last.shardsLeft + last.unassigned, at: Date.now() })) {
+      // (the watch saw the copies move meanwhile: the stall clock runs from its last progress)
+      if (progress.observe({ shardsLeft: last.shardsLeft + last.unassigned, at: progressAt ?? Date.now() })) {
         explainedThisStreak = false;
         op.progressed();
       }

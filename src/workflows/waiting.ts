@@ -9,6 +9,13 @@ import { formatDuration } from '../config/duration.js';
 /** Longest time a watching activity keeps control before reporting back to the workflow. */
 export const MAX_WATCH_MS = 60_000;
 
+/**
+ * Longest time a drain watch keeps control once the workflow has had a first look: it reports
+ * back itself when there is something to decide (drained, stuck, stalled), so this only bounds
+ * how stale the workflow's status may get; a drain costs the same history up to this long.
+ */
+export const LONGEST_DRAIN_WATCH_MS = 6 * 3_600_000;
+
 export interface WaitBound {
   /** Give up after this long. */
   limitMs: number;

@@ -90,7 +90,7 @@ export class Harness {
     const cluster = this.config.clusters[this.cluster]!;
     const asFile = {
       temporal: this.config.temporal,
-      clusters: { [this.cluster]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms` } },
+      clusters: { [this.cluster]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms`, scheduleJitter: `${cluster.scheduleJitter}ms` } },
     };
     await writeFile(file, stringify(asFile));
     return file;

@@ -30,7 +30,7 @@ export class ScheduleFixture {
     for (const s of schedules) this.ids.add(`${CLUSTER}/${s.name}`);
     return {
       temporal,
-      clusters: { [CLUSTER]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms`, schedules } },
+      clusters: { [CLUSTER]: { ...cluster, pollInterval: `${cluster.pollInterval}ms`, stallAfter: `${cluster.stallAfter}ms`, scheduleJitter: `${cluster.scheduleJitter}ms`, schedules } },
     };
   }
 

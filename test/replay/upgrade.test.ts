@@ -26,6 +26,17 @@ function nextVersionEdits(withPatch: boolean): CodeEdit[] {
   ];
 }
 
+/** Whether a core_patch marker is the one of `patchId` (its details' payloads name the patch). */
+function markerNames(marker: { details?: unknown }, patchId: string): boolean {
+  const texts: string[] = [];
+  const walk = (value: unknown): void => {
+    if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(marker.details);
+  return texts.some((text) => text.includes(patchId));
+}
+
 describe('upgrade mid-drain', function () {
   this.timeout(300_000);
   const startWorld = worldPerTest();
@@ -53,7 +64,7 @@ describe('upgrade mid-drain', function () {
     const status = await world.operationHandle(draining.workflowId).query(operationStatusQuery);
     assert.ok(status.events.some((e) => e.message === `${NOTE}8`), 'N+1’s new step ran in the operation N started');
     const history = await world.operationHandle(draining.workflowId).fetchHistory();
-    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch' && markerNames(e.markerRecordedEventAttributes, PATCH_ID));
     assert.equal(markers.length, 1, 'N+1 recorded its patch marker once');
   });
 

@@ -68,11 +68,12 @@ describe('schedules: desired state from the config file', () => {
       workflowId: 'schedule/production/night',
       taskQueue: 'es-scaler-prod',
       catchupWindowMs: CATCHUP_WINDOW_MS,
+      jitterMs: 30_000,
       configDigest: configDigest(parseConfigText(CONFIG)),
     });
     const options = scheduleOptions(night);
     assert.deepEqual(options.action.args, [{ cluster: 'production', replicas: 6, source: 'schedule:production/night' }]);
-    assert.deepEqual(options.spec, { cronExpressions: ['0 22 * * * #0 22 * * *'], timezone: 'Europe/Berlin' });
+    assert.deepEqual(options.spec, { cronExpressions: ['0 22 * * * #0 22 * * *'], timezone: 'Europe/Berlin', jitter: 30_000 });
     assert.deepEqual(options.memo, { managedBy: 'es-scaler', taskQueue: 'es-scaler-prod', cluster: 'production', schedule: 'night' });
   });
 
