@@ -8,7 +8,7 @@
 import { DrainProgress } from '../domain/drain-progress.js';
 import type { DrainPoll } from '../domain/drain-safety.js';
 import type { ExclusionEntry } from '../domain/exclusion-list.js';
-import { permanentFailureOf } from './permanent-errors.js';
+import { describeError, permanentFailureOf } from './permanent-errors.js';
 import { watch } from './polling.js';
 
 export interface WatchRequest {
@@ -54,7 +54,7 @@ export async function watchDrainUntilDecision<P extends DrainPoll>(
       } catch (err) {
         // without an earlier look there is nothing to report yet: the activity is retried
         if (!latest || permanentFailureOf(err, 'watchDrain')) throw err;
-        pollError = (err as Error).message;
+        pollError = describeError(err);
       }
       return latest;
     },

@@ -41,6 +41,13 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** One line for an error: the system, status and server's reason when it is an HTTP answer, else its message. */
+export function describeError(err: unknown): string {
+  const failure = httpFailureOf(err);
+  if (failure) return `${failure.system} answered ${failure.status}${failure.reason && failure.reason !== '{}' ? `: ${failure.reason}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function permanentFailureOf(err: unknown, activity: string): ApplicationFailure | undefined {
   const failure = httpFailureOf(err);
   if (!failure) return undefined;

@@ -58,10 +58,11 @@ describe('issue 9 item 7: permanent errors stop and show', function () {
     world.sandbox.faults.stallRelocations(true);
     await world.submit(7);
     await world.runningOperation((s) => s.phase === 'draining');
-    world.sandbox.faults.failNext('es', 1_000_000, 503, { method: 'GET', path: /^\/_cat\/shards/ });
+    // the drain poll reads the node's own stats
+    world.sandbox.faults.failNext('es', 1_000_000, 503, { method: 'GET', path: /^\/_nodes\/es-data-7\/stats/ });
     const [record] = await world.finishedOperations(1, 60_000);
     assert.equal(record!.outcome, 'failed');
-    assert.match(record!.detail, /drain of es-data-7 made no progress for 3s/);
+    assert.match(record!.detail, /drain of es-data-7 made no progress for 3s, .*: the drain could not be polled: Elasticsearch answered 503/);
     world.sandbox.faults.failNext('es', 0);
     world.sandbox.faults.stallRelocations(false);
     assert.deepEqual(await world.observer.exclusions(), {});

@@ -5,28 +5,11 @@ import assert from 'node:assert/strict';
 import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
 import type { OperationStatus } from '../../src/workflows/types.js';
 import { runCli } from '../helpers/cli.js';
+import { tightDisks } from '../helpers/topologies.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdDrainAt, worldPerTest, type World } from '../helpers/world.js';
 
 const GB = 1024 ** 3;
-
-// Six 10gb nodes over three zones, two 1gb copies on each; the high watermark (in bytes) keeps 7.5gb free, so
-// each node has room for half a copy more: no node can take a copy of a drained one.
-const tightDisks: Scenario = {
-  namespace: 'search',
-  statefulSet: 'es-data',
-  zones: ['a', 'b', 'c', 'a', 'b', 'c'],
-  disk: { total: '10gb' },
-  indices: [{ name: 'logs', primaries: 6, replicas: 1, shardSize: '1gb' }],
-  awareness: { attributes: ['zone'] },
-  settings: {
-    persistent: {
-      'cluster.routing.allocation.disk.watermark.low': '7.5gb',
-      'cluster.routing.allocation.disk.watermark.high': '7.5gb',
-      'cluster.routing.allocation.disk.watermark.flood_stage': '1gb',
-    },
-  },
-};
 
 async function finalStatus(world: World): Promise<OperationStatus> {
   const [record] = await world.finishedOperations(1, 60_000);

@@ -1,26 +1,10 @@
 // `es-scaler plan` is a dry run: through the real CLI process, against the sandbox, it reads and
 // predicts, and the cluster is exactly as before, with not one write request.
 import assert from 'node:assert/strict';
-import { scenarios, type Scenario } from '../../src/sandbox/scenario.js';
+import { scenarios } from '../../src/sandbox/scenario.js';
 import { runCli } from '../helpers/cli.js';
+import { tightDisks } from '../helpers/topologies.js';
 import { worldPerTest, type World } from '../helpers/world.js';
-
-// Six 10gb nodes with two 1gb copies each; the high watermark in bytes keeps 7.5gb free: no room for a drain.
-const tightDisks: Scenario = {
-  namespace: 'search',
-  statefulSet: 'es-data',
-  zones: ['a', 'b', 'c', 'a', 'b', 'c'],
-  disk: { total: '10gb' },
-  indices: [{ name: 'logs', primaries: 6, replicas: 1, shardSize: '1gb' }],
-  awareness: { attributes: ['zone'] },
-  settings: {
-    persistent: {
-      'cluster.routing.allocation.disk.watermark.low': '7.5gb',
-      'cluster.routing.allocation.disk.watermark.high': '7.5gb',
-      'cluster.routing.allocation.disk.watermark.flood_stage': '1gb',
-    },
-  },
-};
 
 describe('plan', function () {
   const startWorld = worldPerTest();
