@@ -3,10 +3,9 @@
 // restart; they never travel through workflow inputs or history.
 import { readFileSync } from 'node:fs';
 import type { Client as ElasticsearchClient, ClientOptions } from '@elastic/elasticsearch';
-import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClusterConfig, Config } from '../config/schema.js';
-import { kubeConfigForServer } from '../util/kube-config.js';
 import { searchClient } from './search-client.js';
 import type { ClusterPolicy } from '../workflows/types.js';
 
@@ -66,13 +65,18 @@ export class ClusterConnections {
     return client;
   }
 
-  kubernetes(cluster: string): KubernetesTarget {
+  async kubernetes(cluster: string): Promise<KubernetesTarget> {
     const cached = this.kubernetesClients.get(cluster);
     if (cached) return cached;
     const { kubernetes } = this.clusterConfig(cluster);
+    // Loaded on first use: importing the Kubernetes client takes a good part of the worker's start-up.
+    const [{ AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig }, { kubeConfigForServer }] = await Promise.all([
+      import('@kubernetes/client-node'),
+      import('../util/kube-config.js'),
+    ]);
     const kubeConfig = kubernetes.apiServer
       ? kubeConfigForServer(kubernetes.apiServer, { tokenFile: kubernetes.tokenFile! }, { name: cluster, caFile: kubernetes.caFile })
-      : ambientKubeConfig(kubernetes.context);
+      : ambientKubeConfig(new KubeConfig(), kubernetes.context);
     requireCredentials(kubeConfig, cluster);
     const target = {
       apps: kubeConfig.makeApiClient(AppsV1Api),
@@ -99,8 +103,7 @@ export class ClusterConnections {
  * their usual path (var/run/secrets/kubernetes.io/serviceaccount/): for a worker that runs outside
  * a pod with a pod's identity, as the real-Kubernetes tests do.
  */
-function ambientKubeConfig(context: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
+function ambientKubeConfig(kubeConfig: KubeConfig, context: string | undefined): KubeConfig {
   if (context) {
     kubeConfig.loadFromDefault();
     if (!kubeConfig.getContextObject(context)) {

@@ -4,7 +4,7 @@
 // dropped; it never fails or delays a scale operation.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { V1MicroTime, type EventsV1Event } from '@kubernetes/client-node';
+import type { EventsV1Event } from '@kubernetes/client-node';
 import { log } from '@temporalio/activity';
 import type { ClusterConnections, KubernetesTarget } from './connections.js';
 
@@ -39,7 +39,7 @@ export function createEventActivities(connections: ClusterConnections) {
     /** Creates an events.k8s.io/v1 Event regarding the cluster's StatefulSet. Never throws. */
     async recordEvent(cluster: string, event: ScalerEvent): Promise<RecordEventResult> {
       try {
-        const target = connections.kubernetes(cluster);
+        const target = await connections.kubernetes(cluster);
         const body = await eventFor(target, event);
         await target.events.createNamespacedEvent({ namespace: target.namespace, body });
         return { recorded: true, name: body.metadata!.name! };
@@ -56,6 +56,7 @@ async function eventFor(target: KubernetesTarget, event: ScalerEvent): Promise<E
   const { apps, namespace, statefulSet } = target;
   // The scale subresource carries the StatefulSet's uid, which `kubectl describe` matches Events on.
   const scale = await apps.readNamespacedStatefulSetScale({ name: statefulSet, namespace });
+  const { V1MicroTime } = await import('@kubernetes/client-node'); // loaded already by the connection
   const now = new Date();
   const { type, action } = EVENT_REASONS[event.reason];
   return {

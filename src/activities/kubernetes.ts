@@ -9,7 +9,7 @@ export function createKubernetesActivities(connections: ClusterConnections) {
 
   return {
     async readReplicas(cluster: string): Promise<number> {
-      return readScale(k8s(cluster)).then((scale) => scale.spec?.replicas ?? 0);
+      return readScale(await k8s(cluster)).then((scale) => scale.spec?.replicas ?? 0);
     },
 
     /**
@@ -18,7 +18,7 @@ export function createKubernetesActivities(connections: ClusterConnections) {
      * resourceVersion, so a concurrent change answers 409 and the activity retries.
      */
     async growReplicas(cluster: string, change: { expected: number; replicas: number }): Promise<void> {
-      const target = k8s(cluster);
+      const target = await k8s(cluster);
       const scale = await readScale(target);
       const current = scale.spec?.replicas ?? 0;
       if (current === change.replicas) return;
@@ -28,7 +28,7 @@ export function createKubernetesActivities(connections: ClusterConnections) {
 
     /** Waits until the pod object is gone (not just terminating). */
     async waitForPodGone(request: { cluster: string; pod: string; pollIntervalMs: number; returnAfterMs: number }): Promise<{ gone: boolean }> {
-      const target = k8s(request.cluster);
+      const target = await k8s(request.cluster);
       return watch({
         ...request,
         poll: async () => ({ gone: (await readPod(target, request.pod)) === undefined }),
@@ -41,7 +41,7 @@ export function createKubernetesActivities(connections: ClusterConnections) {
      * Without the StatefulSet (deleted, perhaps orphaning its pods) only the pod itself tells.
      */
     async podFate(cluster: string, pod: { name: string; ordinal: number }): Promise<{ exists: boolean; leaving: boolean }> {
-      const target = k8s(cluster);
+      const target = await k8s(cluster);
       const [found, scale] = await Promise.all([readPod(target, pod.name), readScale(target).catch(orUndefinedIfNotFound)]);
       const aboveReplicas = scale !== undefined && pod.ordinal >= (scale.spec?.replicas ?? 0);
       return { exists: found !== undefined, leaving: found === undefined || aboveReplicas || !!found.metadata?.deletionTimestamp };

@@ -13,7 +13,7 @@ type Elasticsearch = ReturnType<typeof createElasticsearchActivities>;
 export function createShrinkActivities(connections: ClusterConnections, elasticsearch: Pick<Elasticsearch, 'readDrain'>) {
   return {
     async shrinkAfterDrain(cluster: string, change: { pod: string; expected: number; replicas: number }): Promise<{ wrote: boolean }> {
-      const target = connections.kubernetes(cluster);
+      const target = await connections.kubernetes(cluster);
       const scale = await readScale(target);
       const current = scale.spec?.replicas ?? 0;
       const drain = await elasticsearch.readDrain(cluster, change.pod);

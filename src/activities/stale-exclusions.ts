@@ -18,7 +18,7 @@ export interface StaleExclusionReview {
 export function createStaleExclusionActivities(connections: ClusterConnections, elasticsearch: Elasticsearch, kubernetes: Kubernetes) {
   return {
     async reviewStaleExclusions(cluster: string, recorded: string[]): Promise<StaleExclusionReview> {
-      const { statefulSet } = connections.kubernetes(cluster);
+      const { statefulSet } = await connections.kubernetes(cluster);
       const stale = listEntries((await elasticsearch.readExclusionsAndHealth(cluster)).exclusions);
       const sweepable: ExclusionEntry[] = [];
       for (const entry of stale) {

@@ -57,9 +57,10 @@ export async function readScalePlan(config: Config, cluster: string, replicas: u
   try {
     const k8s = createKubernetesActivities(connections);
     const apiServer = clusterConfig.kubernetes.apiServer ?? 'the in-cluster or KUBECONFIG API server';
+    const kubernetes = await connections.kubernetes(cluster);
     const [current, pods, state, running] = await Promise.all([
       reading(`Kubernetes: StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, k8s.readReplicas(cluster)),
-      reading(`Kubernetes: pods of StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, listStatefulSetPods(connections.kubernetes(cluster))),
+      reading(`Kubernetes: pods of StatefulSet ${namespace}/${statefulSet} at ${apiServer}`, listStatefulSetPods(kubernetes)),
       reading(`Elasticsearch at ${clusterConfig.elasticsearch.url}`, readCapacityFacts(connections.elasticsearch(cluster))),
       runningOperation(temporal, clusterWorkflowIdOf(config, cluster)),
     ]);

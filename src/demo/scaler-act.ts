@@ -100,7 +100,7 @@ export async function runScalerAct(ctx: {
   const history = follower.latest.cluster?.history ?? [];
   const morningRecord = history.find((r) => r.source.endsWith('/morning'));
   const morningStart = morningRecord ? (await step(client.workflow.getHandle(morningRecord.workflowId).describe())).startTime.getTime() : undefined;
-  const { apps, namespace, statefulSet } = worker.connections.kubernetes(DEMO_CLUSTER);
+  const { apps, namespace, statefulSet } = await worker.connections.kubernetes(DEMO_CLUSTER);
   const view = await step(readClusterView({ es, apps, namespace, statefulSet }));
   const night = facts.get('night:triggered')!;
   const morning = facts.get('morning:triggered')!;
