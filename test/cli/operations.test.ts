@@ -24,7 +24,8 @@ describe('CLI conventions', function () {
   });
 
   it('scale --wait follows the operation to success (exit 0); status -o json, yaml and wide', async () => {
-    const world = await startWorld({ scenario: scenarios['even-8']! });
+    // relocations slow enough that the follower sees the drain's progress (an instant drain may pass between two looks)
+    const world = await startWorld({ scenario: { ...scenarios['even-8']!, timings: { relocationMs: 2_000 } } });
     await world.startWorker();
     const file = await world.writeConfigFile();
     const result = await runCli(['scale', 'production', '7', '--wait', '--config', file]);
