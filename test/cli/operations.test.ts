@@ -8,6 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { parse } from 'yaml';
 import { scenarios } from '../../src/sandbox/scenario.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { worldPerTest } from '../helpers/world.js';
 
 describe('CLI conventions', function () {
@@ -45,6 +46,27 @@ describe('CLI conventions', function () {
     const wide = await runCli(['status', 'production', '-o', 'wide', '--config', file]);
     assert.match(table.stdout, /^ {2}last: {5}\S+ → 7 \(cli:.+\): succeeded/m);
     assert.ok(wide.stdout.startsWith(table.stdout.trimEnd()) || wide.stdout.length >= table.stdout.length);
+  });
+
+  it('status shows the live shards-left count of a drain: the drain watch heartbeats it between its reports', async () => {
+    // twelve copies on each node, four relocating at a time for 5 s each: the count drops while the watch has nothing to report
+    const scenario = { ...scenarios['even-8']!, indices: [{ name: 'logs', primaries: 48, replicas: 1 }], timings: { relocationMs: 5_000 } };
+    const world = await startWorld({ scenario });
+    await world.startWorker();
+    const file = await world.writeConfigFile();
+    await world.submit(7);
+    const { status } = await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
+    const reported = status.shardsLeft!;
+    const shown = async () => {
+      const json = await runCli(['status', 'production', '-o', 'json', '--config', file]);
+      return (JSON.parse(json.stdout) as { production: { operation?: { shardsLeft?: number } } }).production.operation?.shardsLeft;
+    };
+    const live = await eventually('status showing fewer shards left than the operation last reported', async () => {
+      const n = await shown();
+      return n !== undefined && n < reported ? n : undefined;
+    }, 30_000, 200);
+    assert.ok(live >= 0);
+    await world.finishedOperations(1, 60_000);
   });
 
   it('scale --wait exits 3 when a newer target supersedes it; cancel --wait exits 0 once the operation cleaned up', async () => {
