@@ -59,12 +59,13 @@ export class TrackedRun {
     void this.exited.then(() => clearInterval(this.sampler));
   }
 
-  /** Records the child's current descendants. */
+  /**
+   * Records the child's current descendants. A descendant's command line is updated when it changes:
+   * a process sampled between its fork and its exec still shows its parent's command line.
+   */
   sample(): void {
     if (this.child.pid === undefined || this.child.exitCode !== null) return;
-    for (const row of descendantsOf(this.child.pid, processTable())) {
-      if (!this.seen.has(row.pid)) this.seen.set(row.pid, { pid: row.pid, args: row.args });
-    }
+    for (const row of descendantsOf(this.child.pid, processTable())) this.seen.set(row.pid, { pid: row.pid, args: row.args });
   }
 
   /** Waits until the output matches `pattern` (or the process ends, or time runs out). */

@@ -57,7 +57,8 @@ describe('issue 9 item 7: permanent errors stop and show', function () {
     await world.startWorker();
     world.sandbox.faults.stallRelocations(true);
     await world.submit(7);
-    await world.runningOperation((s) => s.phase === 'draining');
+    // after the drain's first look (before it, a failing watch is retried by Temporal and the stall says "no answer")
+    await world.runningOperation((s) => s.phase === 'draining' && s.shardsLeft !== undefined);
     // the drain poll reads the node's own stats
     world.sandbox.faults.failNext('es', 1_000_000, 503, { method: 'GET', path: /^\/_nodes\/es-data-7\/stats/ });
     const [record] = await world.finishedOperations(1, 60_000);

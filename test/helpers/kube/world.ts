@@ -162,9 +162,14 @@ export class KubeWorld<E extends PodElasticsearch = SimulatedElasticsearch> exte
     return effectiveExclusions(await readSettings(this.esClient));
   }
 
+  /** The Elasticsearch nodes of the StatefulSet's pods (not the dedicated masters beside them). */
   async esNodeNames(): Promise<string[]> {
     const nodes = await this.esClient.cat.nodes({ format: 'json', h: 'name' });
-    return nodes.map((n) => n.name!).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const ofPods = new RegExp(`^${this.statefulSet}-\\d+$`);
+    return nodes
+      .map((n) => n.name!)
+      .filter((name) => ofPods.test(name))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   }
 
   async health(): Promise<string> {
