@@ -69,7 +69,6 @@ export async function createScalerWorker(options: ScalerWorkerOptions): Promise<
       ...common,
       taskQueue: options.taskQueue,
       ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : workflowSource()),
-      interceptors: common.interceptors,
       maxConcurrentWorkflowTaskExecutions: tuning.workflowTaskSlots,
       maxConcurrentWorkflowTaskPolls: tuning.workflowTaskPollers,
       maxConcurrentActivityTaskExecutions: tuning.activitySlots,
