@@ -12,14 +12,16 @@ export interface SeenProcess {
 interface Row {
   pid: number;
   ppid: number;
+  /** Exited, waiting for its parent to reap it: `ps` shows its name in brackets, no command line. */
+  zombie: boolean;
   args: string;
 }
 
 function processTable(): Row[] {
-  const text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,stat=,args='], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   return text.split('\n').flatMap((line) => {
-    const match = /^\s*(\d+)\s+(\d+)\s(.*)$/.exec(line);
-    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3]!.trim() }] : [];
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s(.*)$/.exec(line);
+    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), zombie: match[3]!.startsWith('Z'), args: match[4]!.trim() }] : [];
   });
 }
 
@@ -60,12 +62,14 @@ export class TrackedRun {
   }
 
   /**
-   * Records the child's current descendants. A descendant's command line is updated when it changes:
-   * a process sampled between its fork and its exec still shows its parent's command line.
+   * Records the child's current descendants. A descendant's command line is updated when it changes
+   * (a process sampled between its fork and its exec still shows its parent's), not once it exited.
    */
   sample(): void {
     if (this.child.pid === undefined || this.child.exitCode !== null) return;
-    for (const row of descendantsOf(this.child.pid, processTable())) this.seen.set(row.pid, { pid: row.pid, args: row.args });
+    for (const row of descendantsOf(this.child.pid, processTable())) {
+      if (!row.zombie) this.seen.set(row.pid, { pid: row.pid, args: row.args });
+    }
   }
 
   /** Waits until the output matches `pattern` (or the process ends, or time runs out). */
