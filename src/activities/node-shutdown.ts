@@ -14,7 +14,7 @@ import { watchDrainUntilDecision, type DrainWatch, type DrainWatchRequest } from
 import type { createElasticsearchActivities } from './elasticsearch.js';
 import { withoutRootEndpoint } from './search-client.js';
 
-type Elasticsearch = Pick<ReturnType<typeof createElasticsearchActivities>, 'readDrain'>;
+type Elasticsearch = Pick<ReturnType<typeof createElasticsearchActivities>, 'readDrain' | 'nodeIds'>;
 
 interface RawStatus {
   node_id: string;
@@ -49,12 +49,6 @@ async function statusOf(client: Client, nodeId?: string): Promise<ShutdownRecord
     );
   }
   return (response.nodes as RawStatus[]).map(toRecord);
-}
-
-/** Node ids by node name, for the nodes in the cluster now. */
-async function nodeIdsByName(client: Client): Promise<Map<string, string>> {
-  const info = await client.nodes.info({ node_id: '_all', filter_path: 'nodes.*.name' });
-  return new Map(Object.entries(info.nodes ?? {}).map(([id, n]) => [n.name, id]));
 }
 
 export function createNodeShutdownActivities(connections: ClusterConnections, elasticsearch: Elasticsearch) {
@@ -130,8 +124,11 @@ export function createNodeShutdownActivities(connections: ClusterConnections, el
     async watchShutdownDrain(request: DrainWatchRequest): Promise<DrainWatch> {
       const client = es(request.cluster);
       const read = async (): Promise<DrainPoll> => {
-        const [drain, records, ids] = await Promise.all([elasticsearch.readDrain(request.cluster, request.node), statusOf(client), nodeIdsByName(client)]);
-        const nodeId = ids.get(request.node);
+        const [drain, records, [nodeId]] = await Promise.all([
+          elasticsearch.readDrain(request.cluster, request.node),
+          statusOf(client),
+          elasticsearch.nodeIds(request.cluster, [request.node]),
+        ]);
         const record = records.find((r) => r.nodeId === nodeId && r.type === 'REMOVE');
         return {
           ...drain,
