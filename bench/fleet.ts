@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { submitTarget } from '../src/temporal/submit-target.js';
 import { defineConfig } from '../src/config/load.js';
 import type { Config, ConfigInput } from '../src/config/schema.js';
 import { startSandbox, type Sandbox, type Scenario } from '../src/sandbox/index.js';
+import { loadYamlDocuments } from '../src/deploy-check/manifests.js';
+import { packageRoot } from '../src/util/paths.js';
 import { WorkerProcess } from '../test/helpers/worker-process.js';
 
 export interface FleetOptions {
@@ -76,7 +79,7 @@ export class Fleet {
       const file = join(dir, 'es-scaler.yaml');
       await writeFile(file, stringify(input));
       const started = performance.now();
-      const worker = await WorkerProcess.spawn(file, { ES_SCALER_RECONCILE_SCHEDULES: 'false', ...options.workerEnv });
+      const worker = await WorkerProcess.spawn(file, { NODE_OPTIONS: await deployedNodeOptions(), ES_SCALER_RECONCILE_SCHEDULES: 'false', ...options.workerEnv });
       const spawnToReadyMs = await readyAfter(worker, started);
       return new Fleet(clusters, config, worker, spawnToReadyMs, options.temporal.client, dir);
     } catch (err) {
@@ -106,6 +109,22 @@ export class Fleet {
     await Promise.all(this.clusters.map((c) => c.sandbox.close()));
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The worker container's NODE_OPTIONS in the kustomize base (the Helm chart's default is the same,
+ * test/deploy): the bench runs the worker with the heap limit it is deployed with, since V8 sizes
+ * its heap, and so the worker's RSS, from that limit.
+ */
+export async function deployedNodeOptions(): Promise<string> {
+  const file = join(packageRoot, 'deploy', 'kubernetes', 'base', 'deployment.yaml');
+  for (const { object } of await loadYamlDocuments(file)) {
+    if (object.kind !== 'Deployment') continue;
+    const worker = (object as unknown as V1Deployment).spec?.template.spec?.containers.find((c) => c.name === 'worker');
+    const value = worker?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    if (value !== undefined) return value;
+  }
+  throw new Error(`bench: no NODE_OPTIONS for the worker container in ${file}`);
 }
 
 async function readyAfter(worker: WorkerProcess, started: number): Promise<number> {

@@ -15,7 +15,7 @@ import { esPoll } from './scenarios/es-poll.js';
 import { historyPerNode, type HistoryRow } from './scenarios/history.js';
 import { overheadPerNode } from './scenarios/overhead.js';
 import { naiveSupersede, supersede, type SupersedeRow } from './scenarios/supersede.js';
-import { Fleet, smallCluster } from './fleet.js';
+import { deployedNodeOptions, Fleet, smallCluster } from './fleet.js';
 import { distribution, ms, type Distribution } from './stats.js';
 
 const SCENARIOS = ['supersede', 'burst', 'history', 'es-poll', 'overhead', 'spawn'] as const;
@@ -71,6 +71,8 @@ const options = {
   copies: numbers('copies', flags.copies)[0]!,
   spawns: numbers('spawns', flags.spawns)[0]!,
   worker: flags.worker,
+  /** Every scenario's worker runs with the deployed heap limit (fleet.ts). */
+  workerNodeOptions: await deployedNodeOptions(),
 };
 // only when given: a build from before the worker section (a baseline run) refuses the field
 const extraConfig = flags.worker === '{}' ? {} : { worker: JSON.parse(flags.worker) as Record<string, unknown> };

@@ -31,6 +31,7 @@ describe('npm run bench (smoke)', () => {
     assert.equal(typeof results.machine.cores, 'number');
     assert.match(results.machine.commit, /^[0-9a-f]{40}$|^unknown$/);
     assert.equal(results.machine.loadAverageAtStart.length, 3);
+    assert.match(results.options.workerNodeOptions, /--max-old-space-size=\d+/, 'the worker runs with the deployed heap limit');
     assert.deepEqual(Object.keys(results.scenarios).sort(), ['burst', 'esPoll', 'history', 'overhead', 'spawnToReady', 'supersede']);
     const markdown = await readFile(join(dir, 'smoke.md'), 'utf8');
     for (const title of ['Supersede', 'Burst', 'History events per node removed', 'Elasticsearch load per poll', 'One node removed', 'spawn → ready']) assert.ok(markdown.includes(title), `${title} missing in:\n${markdown}`);
