@@ -141,6 +141,15 @@ describe('capacity pre-flight', function () {
       assert.equal(capacityVerdict(f, green, 'd0', preflightPolicySchema.parse({ zoneEmpties: 'refuse' })).verdict, 'blocked');
     });
 
+    it('a copy that cannot leave, allowed by the policy, is still said in the summary', () => {
+      // two copies, two zones, awareness: the copy on d0 cannot leave zone a's only node
+      const f = facts([node('d0', 'a'), node('d1', 'b')], [index('x', 1, 2)], copies('x', 0, ['d0', 'd1'], 1), AWARE);
+      const v = capacityVerdict(f, green, 'd0', { ...defaultPreflightPolicy, awareness: 'allow', zoneEmpties: 'allow' });
+      assert.equal(v.verdict, 'ok');
+      assert.doesNotMatch(v.summary, /can be drained/);
+      assert.match(v.summary, /^d0 may never finish draining \(allowed by the policy\): awareness: 1 copy \(1gb\) cannot leave d0: \[x\]\[0\] .*; 1 copy \(1gb\) to move$/);
+    });
+
     it('a yellow cluster is refused unless yellow is enough', () => {
       const f = facts([node('d0', 'a'), node('d1', 'a')], [], []);
       const yellow = { status: 'yellow' as const, indices: [{ name: 'logs', status: 'yellow' as const }] };

@@ -140,9 +140,15 @@ export function capacityVerdict(
 
 function summarise(pod: string, verdict: Verdict, findings: Finding[], drain: DrainPrediction): string {
   const moves = `${drain.copiesToMove} cop${drain.copiesToMove === 1 ? 'y' : 'ies'} (${formatByteSize(drain.bytesToMove)}) to move`;
+  const list = (some: Finding[]) => some.map((f) => `${f.check}: ${f.message}`).join('; ');
   const shown = findings.filter((f) => f.outcome === (verdict === 'blocked' ? 'blocks' : 'warns'));
-  if (shown.length === 0) return `${pod} can be drained: ${moves}`;
-  return `${pod} ${verdict}: ${shown.map((f) => `${f.check}: ${f.message}`).join('; ')}; ${moves}`;
+  // the policy lets these through, but a copy that cannot leave keeps the drain from finishing
+  const stuckChecks = new Set(drain.stuck.map((s) => STUCK_CHECK[s.reason]));
+  const allowedStuck = findings.filter((f) => f.outcome === 'allowed' && stuckChecks.has(f.check));
+  const unfinished = allowedStuck.length > 0 ? `may never finish draining (allowed by the policy): ${list(allowedStuck)}` : undefined;
+  if (shown.length > 0) return `${pod} ${verdict}: ${[list(shown), unfinished].filter(Boolean).join('; ')}; ${moves}`;
+  if (unfinished) return `${pod} ${unfinished}; ${moves}`;
+  return `${pod} can be drained: ${moves}`;
 }
 
 /** refuse blocks what cannot finish or risks data; a finding that cannot stop the drain (advisory) warns at most. */
