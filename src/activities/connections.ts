@@ -20,7 +20,6 @@ export interface KubernetesTarget {
 export class ClusterConnections {
   private readonly elasticsearchClients = new Map<string, { fingerprint: string; client: ElasticsearchClient }>();
   private readonly kubernetesClients = new Map<string, KubernetesTarget>();
-  private readonly keptConnections: { close(): void }[] = [];
 
   constructor(private readonly config: Config) {}
 
@@ -71,7 +70,7 @@ export class ClusterConnections {
     if (cached) return cached;
     const { kubernetes } = this.clusterConfig(cluster);
     // Loaded on first use: importing the Kubernetes client takes a good part of the worker's start-up.
-    const [{ AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig }, { kubeConfigForServer, ReusedConnections }] = await Promise.all([
+    const [{ AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig }, { kubeConfigForServer }] = await Promise.all([
       import('@kubernetes/client-node'),
       import('../util/kube-config.js'),
     ]);
@@ -79,24 +78,20 @@ export class ClusterConnections {
       ? kubeConfigForServer(kubernetes.apiServer, { tokenFile: kubernetes.tokenFile! }, { name: cluster, caFile: kubernetes.caFile })
       : ambientKubeConfig(new KubeConfig(), kubernetes.context);
     requireCredentials(kubeConfig, cluster);
-    const connections = new ReusedConnections(kubeConfig);
     const target = {
-      apps: connections.apiClient(AppsV1Api),
-      core: connections.apiClient(CoreV1Api),
-      events: connections.apiClient(EventsV1Api),
+      apps: kubeConfig.makeApiClient(AppsV1Api),
+      core: kubeConfig.makeApiClient(CoreV1Api),
+      events: kubeConfig.makeApiClient(EventsV1Api),
       namespace: kubernetes.namespace,
       statefulSet: kubernetes.statefulSet,
     };
     this.kubernetesClients.set(cluster, target);
-    this.keptConnections.push(connections);
     return target;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.elasticsearchClients.values()].map(({ client }) => client.close()));
     this.elasticsearchClients.clear();
-    for (const kept of this.keptConnections.splice(0)) kept.close();
-    this.kubernetesClients.clear();
   }
 }
 
