@@ -150,6 +150,19 @@ describe('capacity pre-flight', function () {
       assert.match(v.summary, /^d0 may never finish draining \(allowed by the policy\): awareness: 1 copy \(1gb\) cannot leave d0: \[x\]\[0\] .*; 1 copy \(1gb\) to move$/);
     });
 
+    it('an allowed shard-limit finding that does not hold a copy is not said to keep the drain from finishing', () => {
+      // shard 0 cannot leave d0 (total_shards_per_node), and cluster.max_shards_per_node is exceeded after the drain
+      const f = facts(
+        [node('d0', 'a'), node('d1', 'b'), node('d2', 'c')],
+        [index('one', 3, 1, { 'routing.allocation.total_shards_per_node': '1' })],
+        [...copies('one', 0, ['d0'], 1), ...copies('one', 1, ['d1'], 1), ...copies('one', 2, ['d2'], 1)].map((c) => ({ ...c, primary: true })),
+        { 'cluster.max_shards_per_node': '1' },
+      );
+      const v = capacityVerdict(f, green, 'd0', { ...defaultPreflightPolicy, shardLimits: 'allow', zoneEmpties: 'allow' });
+      assert.deepEqual(v.findings.map((x) => [x.check, x.outcome]), [['shardLimits', 'allowed'], ['zoneEmpties', 'allowed'], ['shardLimits', 'allowed']]);
+      assert.match(v.summary, /^d0 may never finish draining \(allowed by the policy\): shardLimits: 1 copy \(1gb\) cannot leave d0: [^;]*; 1 copy \(1gb\) to move$/);
+    });
+
     it('a yellow cluster is refused unless yellow is enough', () => {
       const f = facts([node('d0', 'a'), node('d1', 'a')], [], []);
       const yellow = { status: 'yellow' as const, indices: [{ name: 'logs', status: 'yellow' as const }] };

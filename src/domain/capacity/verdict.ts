@@ -64,6 +64,8 @@ interface Raw {
   advisory?: boolean;
   /** Refused whatever the policy says (the last master-eligible majority). */
   absolute?: boolean;
+  /** Copies that cannot leave the node: the drain cannot finish while they stay. */
+  holdsCopies?: boolean;
 }
 
 /** `drain` is the prediction of this pod's drain, when the caller already has it (plan plays several in a row). */
@@ -98,6 +100,7 @@ export function capacityVerdict(
     raw.push({
       check,
       message: `${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} (${formatByteSize(bytes)}) cannot leave ${pod}: [${first.index}][${first.shard}] ${first.detail}`,
+      holdsCopies: true,
     });
   }
   const zonesLeft = new Set(drain.projected.map((n) => n.zone));
@@ -123,7 +126,7 @@ export function capacityVerdict(
     pod,
     ...(zone !== undefined && { zone }),
     verdict,
-    summary: summarise(pod, verdict, findings, drain),
+    summary: summarise(pod, verdict, findings, findings.filter((f, i) => f.outcome === 'allowed' && raw[i]!.holdsCopies), drain),
     findings,
     masterEligible: master.masterEligible,
     numbers: {
@@ -138,13 +141,11 @@ export function capacityVerdict(
   };
 }
 
-function summarise(pod: string, verdict: Verdict, findings: Finding[], drain: DrainPrediction): string {
+/** `allowedStuck`: findings of copies that cannot leave the node, let through by the policy. */
+function summarise(pod: string, verdict: Verdict, findings: Finding[], allowedStuck: Finding[], drain: DrainPrediction): string {
   const moves = `${drain.copiesToMove} cop${drain.copiesToMove === 1 ? 'y' : 'ies'} (${formatByteSize(drain.bytesToMove)}) to move`;
   const list = (some: Finding[]) => some.map((f) => `${f.check}: ${f.message}`).join('; ');
   const shown = findings.filter((f) => f.outcome === (verdict === 'blocked' ? 'blocks' : 'warns'));
-  // the policy lets these through, but a copy that cannot leave keeps the drain from finishing
-  const stuckChecks = new Set(drain.stuck.map((s) => STUCK_CHECK[s.reason]));
-  const allowedStuck = findings.filter((f) => f.outcome === 'allowed' && stuckChecks.has(f.check));
   const unfinished = allowedStuck.length > 0 ? `may never finish draining (allowed by the policy): ${list(allowedStuck)}` : undefined;
   if (shown.length > 0) return `${pod} ${verdict}: ${[list(shown), unfinished].filter(Boolean).join('; ')}; ${moves}`;
   if (unfinished) return `${pod} ${unfinished}; ${moves}`;
