@@ -61,9 +61,8 @@ async function assertSettled(world: World, replicas: number) {
   assert.deepEqual([...new Set(versions.map((v) => v.version))], [ENGINE.version]);
   for (const [name, node] of Object.entries(await nodesAndZones(world))) assert.equal(node.zone, node.podZone, `${name}: node.attr.zone is its pod's zone`);
   // after a node joins, the balancer may begin another round of relocations after the health wait returned
-  const readShards = () => world.esClient.cat.shards({ index: INDEX, format: 'json', h: 'shard,prirep,state,node' });
   const shards = await eventually('every copy STARTED', async () => {
-    const all = await readShards();
+    const all = await world.esClient.cat.shards({ index: INDEX, format: 'json', h: 'shard,prirep,state,node' });
     const moving = all.filter((s) => s.state !== 'STARTED');
     if (moving.length > 0) throw new Error(`not yet: ${JSON.stringify(moving)}`);
     return all;
